@@ -1,0 +1,65 @@
+using Dapper;
+using Npgsql;
+
+namespace JkBoats.Data.Bookings;
+
+/// <summary>Booking facts a customer may see about their own bookings: never a name, email or phone.</summary>
+public sealed record BookingSummary(
+    Guid BookingId,
+    string ConfirmationCode,
+    DateTime DepartureTime,
+    string Destination,
+    string BoatName,
+    int SeatsBooked,
+    decimal TotalPrice,
+    string Status,
+    DateTime CreatedAt);
+
+public sealed class BookingRepository(NpgsqlDataSource db)
+{
+    private const int MaxLookupResults = 100;
+
+    /// <summary>Bookings made with this (normalised) email: upcoming first by departure, then past, latest first.</summary>
+    public Task<IReadOnlyList<BookingSummary>> FindByEmailAsync(string email, DateTime nowUtc, CancellationToken ct) =>
+        FindAsync(email, phone: null, nowUtc, ct);
+
+    /// <summary>Bookings made with this E.164 phone number, in the same order.</summary>
+    public Task<IReadOnlyList<BookingSummary>> FindByPhoneAsync(string phone, DateTime nowUtc, CancellationToken ct) =>
+        FindAsync(email: null, phone, nowUtc, ct);
+
+    public async Task<BookingConfirmation?> GetAsync(Guid bookingId, CancellationToken ct)
+    {
+        const string sql = """
+            select bk.id as booking_id, bk.confirmation_code, bk.status, bk.departure_id, b.name as boat_name,
+                   d.departure_time, d.destination, bk.seats_booked, bk.total_price, bk.email, bk.full_name,
+                   bk.phone, bk.created_at
+            from bookings bk
+            join departures d on d.id = bk.departure_id
+            join boats b on b.id = d.boat_id
+            where bk.id = @bookingId
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<BookingConfirmation>(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct));
+    }
+
+    private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, CancellationToken ct)
+    {
+        const string sql = """
+            select bk.id as booking_id, bk.confirmation_code, d.departure_time, d.destination, b.name as boat_name,
+                   bk.seats_booked, bk.total_price, bk.status, bk.created_at
+            from bookings bk
+            join departures d on d.id = bk.departure_id
+            join boats b on b.id = d.boat_id
+            where (@email::text is null or lower(bk.email) = lower(@email::text))
+              and (@phone::text is null or bk.phone = @phone::text)
+            order by (d.departure_time < @nowUtc),
+                     case when d.departure_time >= @nowUtc then d.departure_time end,
+                     d.departure_time desc
+            limit @limit
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<BookingSummary>(
+            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct));
+        return rows.AsList();
+    }
+}

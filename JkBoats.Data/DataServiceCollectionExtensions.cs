@@ -1,0 +1,25 @@
+using Dapper;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Demo;
+using JkBoats.Data.Departures;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace JkBoats.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public static IServiceCollection AddJkBoatsData(this IServiceCollection services, Func<IServiceProvider, NpgsqlDataSource> dataSource)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.AddSingleton(dataSource);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<OperatorCalendar>();
+        services.AddSingleton<BookingValidator>();
+        services.AddSingleton<DepartureRepository>();
+        services.AddSingleton<BookingRepository>();
+        services.AddSingleton<BookingEngine>();
+        services.AddSingleton<DemoData>();
+        return services;
+    }
+}

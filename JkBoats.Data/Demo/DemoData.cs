@@ -1,0 +1,111 @@
+using Dapper;
+using JkBoats.Data.Bookings;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace JkBoats.Data.Demo;
+
+/// <summary>Boats, two weeks of departures and a few bookings for trying the app. Safe to run again.</summary>
+public sealed class DemoData(NpgsqlDataSource db, BookingEngine engine, OperatorCalendar calendar, ILogger<DemoData> log)
+{
+    public const int Days = 14;
+
+    private sealed record DemoBoat(Guid Id, string Name, int Capacity, bool HasAc);
+
+    private sealed record DemoTrip(TimeOnly Time, DemoBoat Boat, string Destination, decimal Price, int SeatsLeftEveryThirdDay);
+
+    private static readonly DemoBoat SeaExpress = new(Guid.Parse("6f1c2b1e-0001-4a4b-8000-000000000001"), "SeaExpress 1", 50, true);
+    private static readonly DemoBoat IslandHopper = new(Guid.Parse("6f1c2b1e-0002-4a4b-8000-000000000002"), "Island Hopper", 30, false);
+    private static readonly DemoBoat CoralQueen = new(Guid.Parse("6f1c2b1e-0003-4a4b-8000-000000000003"), "Coral Queen", 12, true);
+    private static readonly DemoBoat SunsetRunner = new(Guid.Parse("6f1c2b1e-0004-4a4b-8000-000000000004"), "Sunset Runner", 20, false);
+
+    private static readonly DemoTrip[] Timetable =
+    [
+        new(new TimeOnly(8, 0), SeaExpress, "Island Paradise", 25.00m, -1),
+        new(new TimeOnly(9, 30), IslandHopper, "Coral Bay", 18.00m, -1),
+        new(new TimeOnly(10, 0), CoralQueen, "Turtle Cove", 40.00m, 2),
+        new(new TimeOnly(12, 30), SeaExpress, "Coral Bay", 22.00m, -1),
+        new(new TimeOnly(13, 0), SunsetRunner, "Island Paradise", 19.50m, 3),
+        new(new TimeOnly(15, 0), IslandHopper, "Turtle Cove", 30.00m, 1),
+        new(new TimeOnly(16, 30), CoralQueen, "Island Paradise", 45.00m, -1),
+        new(new TimeOnly(18, 0), SunsetRunner, "Coral Bay", 28.00m, 0),
+    ];
+
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        var today = calendar.Today;
+        var created = 0;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            const string upsertBoat = """
+                insert into boats (id, name, capacity, has_ac) values (@Id, @Name, @Capacity, @HasAc)
+                on conflict (id) do nothing
+                """;
+            foreach (var boat in new[] { SeaExpress, IslandHopper, CoralQueen, SunsetRunner })
+            {
+                await connection.ExecuteAsync(new CommandDefinition(upsertBoat, boat, tx, cancellationToken: ct));
+            }
+
+            const string insertDeparture = """
+                insert into departures (boat_id, departure_time, destination, price_per_seat, capacity, available_seats)
+                select b.id, @DepartureTime, @Destination, @Price, b.capacity, b.capacity from boats b where b.id = @BoatId
+                on conflict (boat_id, departure_time) do nothing
+                """;
+            for (var day = 0; day < Days; day++)
+            {
+                foreach (var trip in Timetable)
+                {
+                    created += await connection.ExecuteAsync(new CommandDefinition(insertDeparture, new
+                    {
+                        BoatId = trip.Boat.Id,
+                        DepartureTime = calendar.LocalToUtc(today.AddDays(day).ToDateTime(trip.Time)),
+                        trip.Destination,
+                        trip.Price,
+                    }, tx, cancellationToken: ct));
+                }
+            }
+            await tx.CommitAsync(ct);
+        }
+
+        var booked = await FillSomeDeparturesAsync(today, ct);
+        log.LogInformation("Demo data ready: {Departures} new departures, {Bookings} new demo bookings", created, booked);
+    }
+
+    /// <summary>Books every third day's marked trips down to a few seats, through the real booking engine.</summary>
+    private async Task<int> FillSomeDeparturesAsync(DateOnly today, CancellationToken ct)
+    {
+        const string findDeparture = "select id, available_seats from departures where boat_id = @BoatId and departure_time = @DepartureTime";
+        var booked = 0;
+        for (var day = 0; day < Days; day += 3)
+        {
+            foreach (var trip in Timetable.Where(t => t.SeatsLeftEveryThirdDay >= 0))
+            {
+                var departureTime = calendar.LocalToUtc(today.AddDays(day).ToDateTime(trip.Time));
+                if (departureTime <= calendar.UtcNow)
+                {
+                    continue;
+                }
+                await using var connection = await db.OpenConnectionAsync(ct);
+                var departure = await connection.QuerySingleAsync<(Guid Id, int AvailableSeats)>(
+                    new CommandDefinition(findDeparture, new { BoatId = trip.Boat.Id, DepartureTime = departureTime }, cancellationToken: ct));
+                for (var guest = 1; ; guest++)
+                {
+                    var seats = Math.Min(4, trip.Boat.Capacity - trip.SeatsLeftEveryThirdDay - (guest - 1) * 4);
+                    if (seats <= 0)
+                    {
+                        break;
+                    }
+                    var customer = new CustomerDetails($"Demo Guest {guest}", $"demo.guest{guest}@example.com", $"+1415555{guest:0000}");
+                    var outcome = await engine.BookAsync(new BookingCommand(
+                        new ValidBooking(departure.Id, seats, customer), BookingChannel.Desk, $"demo-{departure.Id}-{guest}"), ct);
+                    if (outcome is BookingOutcome.Confirmed { Replayed: false })
+                    {
+                        booked++;
+                    }
+                }
+            }
+        }
+        return booked;
+    }
+}

@@ -1,0 +1,81 @@
+using Dapper;
+using Npgsql;
+
+namespace JkBoats.Data.Departures;
+
+public sealed record DepartureSearch(string? Destination, DateTime FromUtc, DateTime ToUtc, int Limit = 500);
+
+public sealed record DepartureListing(
+    Guid DepartureId,
+    Guid BoatId,
+    string BoatName,
+    int Capacity,
+    int AvailableSeats,
+    bool HasAc,
+    decimal PricePerSeat,
+    DateTime DepartureTime,
+    string Destination,
+    string Status);
+
+public sealed class DepartureRepository(NpgsqlDataSource db)
+{
+    /// <summary>Scheduled departures in [FromUtc, ToUtc), in departure order.</summary>
+    public async Task<IReadOnlyList<DepartureListing>> SearchAsync(DepartureSearch search, CancellationToken ct)
+    {
+        const string sql = """
+            select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
+                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status
+            from departures d
+            join boats b on b.id = d.boat_id
+            where d.departure_time >= @FromUtc and d.departure_time < @ToUtc
+              and d.status = 'scheduled'
+              and (@Destination::text is null or lower(d.destination) = lower(@Destination::text))
+            order by d.departure_time, b.name
+            limit @Limit
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<DepartureListing?> GetAsync(Guid departureId, CancellationToken ct)
+    {
+        const string sql = """
+            select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
+                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status
+            from departures d
+            join boats b on b.id = d.boat_id
+            where d.id = @departureId
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
+    }
+
+    /// <summary>Destinations with a scheduled departure from the given instant on.</summary>
+    public async Task<IReadOnlyList<string>> ListDestinationsAsync(DateTime fromUtc, CancellationToken ct)
+    {
+        const string sql = """
+            select min(destination) as destination
+            from departures
+            where departure_time >= @fromUtc and status = 'scheduled'
+            group by lower(destination)
+            order by 1
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(sql, new { fromUtc }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>The first local-day start of a scheduled departure at or after the given instant, for "next date with departures".</summary>
+    public async Task<DateTime?> NextDepartureTimeAsync(string? destination, DateTime fromUtc, CancellationToken ct)
+    {
+        const string sql = """
+            select min(departure_time)
+            from departures
+            where departure_time >= @fromUtc and status = 'scheduled' and available_seats > 0
+              and (@destination::text is null or lower(destination) = lower(@destination::text))
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { destination, fromUtc }, cancellationToken: ct));
+    }
+}

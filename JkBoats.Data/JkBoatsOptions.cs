@@ -1,0 +1,24 @@
+namespace JkBoats.Data;
+
+public sealed class JkBoatsOptions
+{
+    public const string Section = "JkBoats";
+
+    /// <summary>IANA or Windows id of the operator's time zone; calendar days and local times use it.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    public int MaxSeatsPerBooking { get; set; } = 10;
+
+    /// <summary>Region used to read phone numbers written without a +country prefix.</summary>
+    public string DefaultPhoneRegion { get; set; } = "US";
+
+    /// <summary>Total time a booking may wait for a departure's lock before it is answered "busy".</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retries of a whole booking transaction after a serialization failure or deadlock.</summary>
+    public int MaxTransactionRetries { get; set; } = 3;
+
+    public bool DemoMode { get; set; }
+}

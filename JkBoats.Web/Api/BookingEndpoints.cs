@@ -1,0 +1,217 @@
+using System.Text.Json;
+using JkBoats.Data;
+using JkBoats.Data.Bookings;
+using JkBoats.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace JkBoats.Web.Api;
+
+public sealed record CreateBookingRequest(Guid? DepartureId, int? SeatsRequested, CustomerRequest? Customer);
+
+public sealed record CustomerRequest(string? Email, string? FullName, string? Phone);
+
+public sealed record BookingCreatedResponse(
+    Guid BookingId, string Status, string ConfirmationCode, BookedDeparture Departure, int SeatsBooked, decimal TotalPrice, BookedCustomer Customer);
+
+public sealed record BookedDeparture(string BoatName, DateTime DepartureTime, string Destination);
+
+public sealed record BookedCustomer(string Email, string FullName);
+
+public sealed record InsufficientCapacityResponse(string Error, string Message, int AvailableSeats);
+
+public sealed record BookingLookupResponse(IReadOnlyList<BookingLookupItem> Bookings);
+
+public sealed record BookingLookupItem(
+    Guid BookingId, string ConfirmationCode, DateTime DepartureTime, string Destination, int SeatsBooked, string Status, DateTime CreatedAt);
+
+public static class BookingEndpoints
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxBodyBytes = 16 * 1024;
+    public const int MaxIdempotencyKeyLength = 100;
+
+    public static void MapBookingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Bookings");
+
+        api.MapPost("/bookings", CreateBooking)
+            .WithSummary("Book seats on a departure")
+            .WithDescription("Send an Idempotency-Key header to make retries safe: the same key with the same body returns the original booking, with a different body 422.")
+            .Accepts<CreateBookingRequest>("application/json")
+            .Produces<BookingCreatedResponse>(StatusCodes.Status201Created)
+            .Produces<InsufficientCapacityResponse>(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .DisableAntiforgery();
+
+        api.MapGet("/bookings", LookupBookings)
+            .WithSummary("A customer's bookings by email or phone")
+            .WithDescription("Booking facts only (no names or contact details). Rate-limited per client.")
+            .Produces<BookingLookupResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(AppSetup.LookupRateLimit);
+    }
+
+    private static async Task<IResult> CreateBooking(
+        HttpContext http, BookingValidator validator, BookingEngine engine, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        if (!http.Request.HasJsonContentType())
+        {
+            return ApiResults.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+                "Unsupported media type", "Send the booking as JSON with Content-Type: application/json.");
+        }
+        var body = await ReadBodyAsync(http.Request, json.Value.SerializerOptions, ct);
+        if (body.Failure is not null)
+        {
+            return body.Failure;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var key = ReadIdempotencyKey(http.Request, errors);
+        var request = body.Value!;
+        var booking = validator.Validate(
+            new BookingInput(request.DepartureId, request.SeatsRequested, request.Customer?.FullName, request.Customer?.Email, request.Customer?.Phone),
+            errors);
+        if (booking is null || errors.Count > 0)
+        {
+            return ApiResults.Validation(errors);
+        }
+
+        var outcome = await engine.BookAsync(new BookingCommand(booking, BookingChannel.Api, key), ct);
+        switch (outcome)
+        {
+            case BookingOutcome.Confirmed confirmed:
+                if (confirmed.Replayed)
+                {
+                    http.Response.Headers["Idempotent-Replayed"] = "true";
+                }
+                var b = confirmed.Booking;
+                return Results.Json(new BookingCreatedResponse(
+                    b.BookingId, b.Status, b.ConfirmationCode, new BookedDeparture(b.BoatName, b.DepartureTime, b.Destination),
+                    b.SeatsBooked, b.TotalPrice, new BookedCustomer(b.Email, b.FullName)), json.Value.SerializerOptions, statusCode: StatusCodes.Status201Created);
+            case BookingOutcome.InsufficientCapacity refused:
+                return Results.Json(new InsufficientCapacityResponse("insufficient_capacity", CapacityMessage(refused), refused.AvailableSeats),
+                    json.Value.SerializerOptions, statusCode: StatusCodes.Status400BadRequest);
+            case BookingOutcome.DepartureNotFound:
+                return ApiResults.DepartureNotFound();
+            case BookingOutcome.DepartureClosed closed:
+                return ApiResults.Problem(StatusCodes.Status409Conflict, "departure_closed", "Departure not bookable",
+                    closed.Reason == "cancelled" ? "This departure has been cancelled." : "This departure has already left.");
+            case BookingOutcome.IdempotencyKeyReused:
+                return ApiResults.Problem(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused",
+                    "This Idempotency-Key was already used for a different booking request.");
+            case BookingOutcome.Busy busy:
+                return ApiResults.Busy(http, busy.RetryAfter);
+            default:
+                throw new InvalidOperationException($"Unhandled booking outcome {outcome}");
+        }
+    }
+
+    public static string CapacityMessage(BookingOutcome.InsufficientCapacity refused) => refused.AvailableSeats switch
+    {
+        0 => $"No seats available, but {refused.Requested} requested",
+        1 => $"Only 1 seat available, but {refused.Requested} requested",
+        var n => $"Only {n} seats available, but {refused.Requested} requested",
+    };
+
+    private static async Task<IResult> LookupBookings(
+        string? email, string? phone, BookingValidator validator, BookingRepository bookings, OperatorCalendar calendar, CancellationToken ct)
+    {
+        var hasEmail = !string.IsNullOrWhiteSpace(email);
+        var hasPhone = !string.IsNullOrWhiteSpace(phone);
+        var errors = new Dictionary<string, string[]>();
+        if (hasEmail == hasPhone)
+        {
+            errors[hasEmail ? "phone" : "email"] = ["Give either an email or a phone number."];
+            return ApiResults.Validation(errors);
+        }
+        var normalized = hasEmail ? BookingValidator.NormalizeEmail(email) : validator.NormalizePhone(phone);
+        if (normalized is null)
+        {
+            errors[hasEmail ? "email" : "phone"] = [hasEmail ? "Enter an email address like name@example.com." : "Enter a valid phone number."];
+            return ApiResults.Validation(errors);
+        }
+        var rows = hasEmail
+            ? await bookings.FindByEmailAsync(normalized, calendar.UtcNow, ct)
+            : await bookings.FindByPhoneAsync(normalized, calendar.UtcNow, ct);
+        return Results.Ok(new BookingLookupResponse(rows.Select(r => new BookingLookupItem(
+            r.BookingId, r.ConfirmationCode, r.DepartureTime, r.Destination, r.SeatsBooked, r.Status, r.CreatedAt)).ToList()));
+    }
+
+    private static string? ReadIdempotencyKey(HttpRequest request, Dictionary<string, string[]> errors)
+    {
+        if (!request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
+        {
+            return null;
+        }
+        var key = values.ToString().Trim();
+        if (values.Count != 1 || key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < '!' or > '~'))
+        {
+            errors[IdempotencyKeyHeader] = [$"Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters, sent once."];
+            return null;
+        }
+        return key;
+    }
+
+    private readonly record struct BodyResult(CreateBookingRequest? Value, IResult? Failure);
+
+    private static async Task<BodyResult> ReadBodyAsync(HttpRequest request, JsonSerializerOptions options, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return new(null, TooLarge());
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+            {
+                return new(null, TooLarge());
+            }
+        }
+        try
+        {
+            var value = JsonSerializer.Deserialize<CreateBookingRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+            return value is null
+                ? new(null, Malformed("The request body must be a JSON object."))
+                : new(value, null);
+        }
+        catch (JsonException e) when (e.Path is { Length: > 2 } path && e.LineNumber is not null && IsKnownField(path))
+        {
+            var field = path[2..];
+            return new(null, ApiResults.Validation(new Dictionary<string, string[]> { [field] = [ExpectedType(field)] }));
+        }
+        catch (JsonException)
+        {
+            return new(null, Malformed("The request body is not valid JSON."));
+        }
+    }
+
+    private static bool IsKnownField(string path) => path is "$.departure_id" or "$.seats_requested" or "$.customer"
+        or "$.customer.email" or "$.customer.full_name" or "$.customer.phone";
+
+    private static string ExpectedType(string field) => field switch
+    {
+        "departure_id" => "departure_id must be a uuid string.",
+        "seats_requested" => "seats_requested must be a whole number.",
+        "customer" => "customer must be an object with email, full_name and phone.",
+        _ => $"{field} must be a string.",
+    };
+
+    private static IResult Malformed(string detail) =>
+        ApiResults.Problem(StatusCodes.Status400BadRequest, "malformed_json", "Malformed request body", detail);
+
+    private static IResult TooLarge() =>
+        ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Request body too large",
+            $"A booking request must be at most {MaxBodyBytes} bytes.");
+}

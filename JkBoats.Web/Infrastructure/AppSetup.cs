@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using JkBoats.Data;
+using JkBoats.Data.Demo;
+using JkBoats.Migrations;
+using JkBoats.Web.Api;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Npgsql;
+using Serilog;
+
+namespace JkBoats.Web.Infrastructure;
+
+public static class AppSetup
+{
+    public const string LookupRateLimit = "lookup";
+
+    public static void AddJkBoats(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSerilog((provider, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext());
+
+        services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);
+        services.AddJkBoatsData(provider =>
+        {
+            var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString("JkBoats");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
+            }
+            return new NpgsqlDataSourceBuilder(connectionString).Build();
+        });
+
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "JK Boats booking API";
+            document.Info.Description = "Find departures, book seats and look bookings up. Times are UTC (ISO-8601), money is decimal.";
+            return Task.CompletedTask;
+        }));
+        services.AddRazorPages();
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(LookupRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = builder.Configuration.GetValue("JkBoats:RateLimits:LookupsPerMinute", 30),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            limiter.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
+                    "Too many look-ups from this address. Try again in a minute.").ExecuteAsync(context.HttpContext);
+            };
+        });
+    }
+
+    public static void UseJkBoats(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
+        app.UseSerilogRequestLogging();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "api/docs";
+            ui.SwaggerEndpoint("/openapi/v1.json", "JK Boats API v1");
+            ui.DocumentTitle = "JK Boats API";
+        });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+        app.MapBoatEndpoints();
+        app.MapBookingEndpoints();
+        app.MapRazorPages();
+    }
+
+    /// <summary>Migrates before the app serves; in demo mode also seeds demo data.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var connectionString = app.Configuration.GetConnectionString("JkBoats")
+            ?? throw new InvalidOperationException("No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
+        if (app.Configuration.GetValue("JkBoats:MigrateOnStartup", true))
+        {
+            DatabaseMigrator.MigrateUp(connectionString);
+            app.Logger.LogInformation("Database schema at version {Version}", DatabaseMigrator.LatestVersion);
+        }
+        if (app.Configuration.GetValue<bool>("JkBoats:DemoMode"))
+        {
+            await app.Services.GetRequiredService<DemoData>().SeedAsync(app.Lifetime.ApplicationStopping);
+        }
+    }
+}

@@ -179,21 +179,34 @@ public static class BookingEndpoints
                 return new(null, TooLarge());
             }
         }
+        JsonDocument document;
         try
         {
-            var value = JsonSerializer.Deserialize<CreateBookingRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
-            return value is null
-                ? new(null, Malformed("The request body must be a JSON object."))
-                : new(value, null);
-        }
-        catch (JsonException e) when (e.Path is { Length: > 2 } path && e.LineNumber is not null && IsKnownField(path))
-        {
-            var field = path[2..];
-            return new(null, ApiResults.Validation(new Dictionary<string, string[]> { [field] = [ExpectedType(field)] }));
+            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
         }
         catch (JsonException)
         {
             return new(null, Malformed("The request body is not valid JSON."));
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return new(null, Malformed("The request body must be a JSON object."));
+            }
+            try
+            {
+                return new(document.Deserialize<CreateBookingRequest>(options), null);
+            }
+            catch (JsonException e) when (e.Path is { Length: > 2 } path && IsKnownField(path))
+            {
+                var field = path[2..];
+                return new(null, ApiResults.Validation(new Dictionary<string, string[]> { [field] = [ExpectedType(field)] }));
+            }
+            catch (JsonException)
+            {
+                return new(null, Malformed("The request body does not have the shape of a booking request."));
+            }
         }
     }
 

@@ -38,7 +38,21 @@ public static class AppSetup
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.DictionaryKeyPolicy = null;
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Problems written by the framework (routing, status code pages) get the same machine-readable code.
+            context.ProblemDetails.Extensions.TryAdd("error", context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status400BadRequest => "bad_request",
+                StatusCodes.Status404NotFound => "not_found",
+                StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+                StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+                StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+                StatusCodes.Status429TooManyRequests => "rate_limited",
+                StatusCodes.Status503ServiceUnavailable => "busy",
+                _ => "internal_error",
+            });
+        });
         services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "JK Boats booking API";

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using AngleSharp.Html.Parser;
+using JkBoats.Tests.Infrastructure;
+
+namespace JkBoats.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class HealthAndDocsTests(AppFixture fixture)
+{
+    private readonly HttpClient _http = fixture.CreateClient();
+
+    [Fact]
+    public async Task Liveness_and_readiness_are_healthy_on_a_migrated_database()
+    {
+        var live = await _http.GetAsync("/health/live");
+        var ready = await _http.GetAsync("/health/ready");
+
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), (live.StatusCode, await live.Content.ReadAsStringAsync()));
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), (ready.StatusCode, await ready.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_contract_endpoint()
+    {
+        var json = JsonDocument.Parse(await _http.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var paths = json.GetProperty("paths");
+        foreach (var path in new[] { "/api/boats", "/api/boats/{boat_id}/departures/{departure_id}", "/api/bookings", "/api/destinations" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+        Assert.True(paths.GetProperty("/api/bookings").TryGetProperty("post", out var post));
+        Assert.True(post.GetProperty("responses").TryGetProperty("201", out _));
+    }
+
+    [Fact]
+    public async Task The_interactive_api_page_is_served_by_the_app_without_outside_resources()
+    {
+        var response = await _http.GetAsync("/api/docs/index.html");
+        var document = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sources = document.Scripts.Select(s => s.Source).Concat(document.QuerySelectorAll("link[href]").Select(l => l.GetAttribute("href")))
+            .Where(s => !string.IsNullOrEmpty(s)).ToList();
+        Assert.NotEmpty(sources);
+        Assert.All(sources, s => Assert.False(Uri.TryCreate(s, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http"), $"{s} is loaded from outside"));
+        foreach (var source in document.Scripts.Select(s => s.Source).Where(s => !string.IsNullOrEmpty(s)))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(new Uri(new Uri(_http.BaseAddress!, "/api/docs/"), source))).StatusCode);
+        }
+    }
+}
+
+public sealed class ReadinessWithoutMigrationsTests
+{
+    [Fact]
+    public async Task Readiness_is_unhealthy_while_the_schema_is_missing_but_liveness_stays_healthy()
+    {
+        var server = await SharedPostgres.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync($"jkboats_unmigrated_{Guid.NewGuid():N}"[..40]);
+        await using var app = new JkBoatsApp(connectionString, new Dictionary<string, string?> { ["JkBoats:MigrateOnStartup"] = "false" });
+        var http = app.CreateHttpClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready")).StatusCode);
+    }
+}

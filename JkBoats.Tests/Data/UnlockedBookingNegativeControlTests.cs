@@ -1,0 +1,56 @@
+using Dapper;
+using JkBoats.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace JkBoats.Tests.Data;
+
+/// <summary>
+/// The storm must be able to catch an oversell: the same storm against a read-check-write without the
+/// departure lock (test-only SQL, never shipped) oversells, and the invariant check sees it.
+/// </summary>
+public sealed class UnlockedBookingNegativeControlTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private NpgsqlDataSource _db = null!;
+
+    public async Task InitializeAsync() => _db = NpgsqlDataSource.Create(await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_control"));
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task The_storm_detects_an_oversell_when_bookings_skip_the_departure_lock()
+    {
+        var data = new TestData(_db);
+        var departure = await data.CreateDepartureAsync(capacity: 50);
+        Guid customerId;
+        await using (var connection = await _db.OpenConnectionAsync())
+        {
+            customerId = await connection.ExecuteScalarAsync<Guid>(
+                "insert into customers (email, full_name, phone) values ('control@example.com', 'Control', '+14155550100') returning id");
+        }
+
+        var attempts = await Storm.RunAsync(300, seed: 2026, async (i, seats) =>
+        {
+            await using var connection = await _db.OpenConnectionAsync();
+            var available = await connection.ExecuteScalarAsync<int>(
+                "select available_seats from departures where id = @DepartureId", new { departure.DepartureId });
+            if (available < seats)
+            {
+                return new StormAttempt(seats, 400, "insufficient_capacity");
+            }
+            await Task.Yield();
+            await connection.ExecuteAsync("""
+                update departures set available_seats = @left where id = @DepartureId;
+                insert into bookings (confirmation_code, departure_id, customer_id, seats_booked, total_price, full_name, email, phone)
+                values (@code, @DepartureId, @customerId, @seats, 0, 'Control', 'control@example.com', '+14155550100');
+                """, new { left = available - seats, departure.DepartureId, customerId, seats, code = $"CTL-{i:00000}" });
+            return new StormAttempt(seats, 201, null);
+        });
+
+        var state = await data.SeatStateAsync(departure.DepartureId);
+        output.WriteLine($"unlocked control: {attempts.Count(a => a.Status == 201)} bookings, {state.ConfirmedSeats} seats sold of {state.Capacity}, available_seats = {state.AvailableSeats}");
+        Assert.True(state.ConfirmedSeats > state.Capacity,
+            $"expected the unlocked design to oversell, but it sold {state.ConfirmedSeats} of {state.Capacity} ({attempts.Count(a => a.Status == 201)} bookings)");
+        Assert.Contains(departure.DepartureId, await data.InvariantViolationsAsync());
+    }
+}

@@ -1,0 +1,108 @@
+using JkBoats.Migrations;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace JkBoats.Tests.Infrastructure;
+
+/// <summary>One PostgreSQL server for the whole test run, started on first use.</summary>
+public static class SharedPostgres
+{
+    private static readonly Lazy<Task<PostgresServer>> Server = new(() => PostgresServer.StartAsync());
+
+    public static Task<PostgresServer> GetAsync() => Server.Value;
+
+    /// <summary>A new, empty, migrated database.</summary>
+    public static async Task<string> CreateMigratedDatabaseAsync(string prefix)
+    {
+        var server = await GetAsync();
+        var connectionString = await server.CreateDatabaseAsync($"{prefix}_{Guid.NewGuid():N}"[..40]);
+        DatabaseMigrator.MigrateUp(connectionString);
+        return connectionString;
+    }
+}
+
+/// <summary>The real app on a real loopback port, backed by its own fresh database.</summary>
+public sealed class JkBoatsApp : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public JkBoatsApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        ConnectionString = connectionString;
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:JkBoats"] = connectionString,
+            ["JkBoats:RateLimits:LookupsPerMinute"] = "100000",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+    }
+
+    public string ConnectionString { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient CreateHttpClient(bool followRedirects = false) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1024,
+        AllowAutoRedirect = followRedirects,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    {
+        BaseAddress = BaseAddress,
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.UseUrls("http://127.0.0.1:0");
+    }
+}
+
+/// <summary>Shared by every test class in the "app" collection: one app and one database.</summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    public JkBoatsApp App { get; private set; } = null!;
+
+    public NpgsqlDataSource Db { get; private set; } = null!;
+
+    public TestData Data { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_app");
+        Db = NpgsqlDataSource.Create(connectionString);
+        Data = new TestData(Db);
+        App = new JkBoatsApp(connectionString);
+    }
+
+    public HttpClient CreateClient() => App.CreateHttpClient();
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "app";
+}

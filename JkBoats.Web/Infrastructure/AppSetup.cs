@@ -84,7 +84,8 @@ public static class AppSetup
 
     public static void UseJkBoats(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseExceptionHandler("/Error"));
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseSerilogRequestLogging();

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace JkBoats.Web.Pages.Error;
+
+[IgnoreAntiforgeryToken]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class IndexModel : PageModel
+{
+    public string Title { get; private set; } = "Something went wrong";
+
+    public string Message { get; private set; } = "Sorry, we could not finish that. Please try again in a moment.";
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        if (code == StatusCodes.Status404NotFound)
+        {
+            Title = "Page not found";
+            Message = "We could not find that page. It may have moved, or the link may be mistyped.";
+        }
+        else if (code is >= 400 and < 500)
+        {
+            Title = "That did not work";
+            Message = "The request could not be handled. Please go back and try again.";
+        }
+    }
+}

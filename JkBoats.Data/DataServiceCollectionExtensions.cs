@@ -2,6 +2,7 @@ using Dapper;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Demo;
 using JkBoats.Data.Departures;
+using JkBoats.Data.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -19,6 +20,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DepartureRepository>();
         services.AddSingleton<BookingRepository>();
         services.AddSingleton<BookingEngine>();
+        services.AddEmailOutbox();
         services.AddSingleton<DemoData>();
         return services;
     }

@@ -4,6 +4,7 @@ using JkBoats.Data;
 using JkBoats.Data.Demo;
 using JkBoats.Migrations;
 using JkBoats.Web.Api;
+using JkBoats.Web.Email;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
 using Serilog;
@@ -32,6 +33,7 @@ public static class AppSetup
             }
             return new NpgsqlDataSourceBuilder(connectionString).Build();
         });
+        services.AddJkBoatsEmail();
 
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -59,6 +59,16 @@ public sealed class EmailTestBed : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Stops every app gracefully: in-flight sends finish, claimed but unsent rows go back to the queue.</summary>
+    public async Task StopAppsAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+        _apps.Clear();
+    }
+
     public async Task<IReadOnlyList<OutboxRow>> OutboxRowsAsync(Guid bookingId) => await Outbox.ForBookingAsync(bookingId, CancellationToken.None);
 
     public async Task<long> OutboxCountAsync()
@@ -69,10 +79,7 @@ public sealed class EmailTestBed : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in _apps)
-        {
-            await app.DisposeAsync();
-        }
+        await StopAppsAsync();
         await Smtp.DisposeAsync();
         await Db.DisposeAsync();
     }

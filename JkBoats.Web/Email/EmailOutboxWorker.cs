@@ -3,6 +3,7 @@ using JkBoats.Data.Email;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Npgsql;
 
 namespace JkBoats.Web.Email;
 
@@ -53,6 +54,11 @@ public sealed class EmailOutboxWorker(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                wait = Backoff(++failures, TimeSpan.FromSeconds(1), settings.Worker.PollInterval);
+                log.LogWarning("Email outbox worker found no email_outbox table (database not migrated yet); trying again in {RetryIn}", wait);
             }
             catch (Exception e)
             {

@@ -78,6 +78,10 @@ public static class AppSetup
             limiter.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
+                if (!context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                {
+                    return; // The site's status code page explains it in the site's style.
+                }
                 await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
                     "Too many look-ups from this address. Try again in a minute.").ExecuteAsync(context.HttpContext);
             };

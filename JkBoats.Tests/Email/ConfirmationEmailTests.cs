@@ -5,6 +5,7 @@ using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
+using JkBoats.Tests.Pages;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Xunit.Abstractions;
@@ -63,6 +64,28 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         var manageLink = html.QuerySelector("a#manage-link")!.GetAttribute("href")!;
         Assert.StartsWith("http://localhost:5000/bookings/manage/", manageLink);
         Assert.Contains(manageLink, text);
+    }
+
+    [Fact]
+    public async Task Booking_through_the_site_sends_the_confirmation_email_too()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        using var visitor = new SiteSession(app.BaseAddress);
+        var departure = await bed.Data.CreateDepartureAsync();
+        var email = $"site.{Guid.NewGuid():N}@example.com";
+
+        var form = await visitor.GetAsync($"/departures/{departure.DepartureId}/book");
+        var review = await visitor.SubmitAsync(form.Form("#booking-step form"), new Dictionary<string, string>
+        {
+            ["seats"] = "2", ["full_name"] = "Site Visitor", ["email"] = email, ["phone"] = "(415) 555-0132",
+        });
+        var confirmed = await visitor.SubmitAsync(review.Form("form[action$='handler=Confirm']"));
+
+        Assert.Equal(HttpStatusCode.SeeOther, confirmed.Status);
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 1, Patience, "the confirmation email");
+        var confirmation = await visitor.GetAsync(confirmed.Response.Headers.Location!.ToString());
+        Assert.Contains(confirmation.Text("#confirmation-code"), bed.Smtp.DeliveriesTo(email)[0].Message.Subject);
     }
 
     [Fact]

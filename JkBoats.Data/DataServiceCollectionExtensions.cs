@@ -2,6 +2,9 @@ using Dapper;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Demo;
 using JkBoats.Data.Departures;
+using JkBoats.Data.Desk;
+using JkBoats.Data.Schedule;
+using JkBoats.Data.Staff;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -20,6 +23,11 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<BookingRepository>();
         services.AddSingleton<BookingEngine>();
         services.AddSingleton<DemoData>();
+        services.AddSingleton<LockedTransaction>();
+        services.AddSingleton<BookingChanges>();
+        services.AddSingleton<DeskRepository>();
+        services.AddSingleton<ScheduleRepository>();
+        services.AddSingleton<StaffRepository>();
         return services;
     }
 }

@@ -195,7 +195,7 @@ public sealed class BookingEngine(NpgsqlDataSource db, IOptions<JkBoatsOptions> 
     /// <summary>What makes two requests "the same request" for an idempotency key.</summary>
     public static string Fingerprint(ValidBooking booking)
     {
-        var canonical = string.Join('\n', booking.DepartureId, booking.Seats, booking.Customer.Email, booking.Customer.FullName, booking.Customer.Phone);
+        var canonical = string.Join('\n', booking.DepartureId, booking.Seats, booking.Customer.Email ?? "", booking.Customer.FullName, booking.Customer.Phone);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -205,7 +205,7 @@ public sealed class BookingEngine(NpgsqlDataSource db, IOptions<JkBoatsOptions> 
 
     private sealed record EarlierBooking(
         Guid BookingId, string ConfirmationCode, string Status, Guid DepartureId, string BoatName, DateTime DepartureTime,
-        string Destination, int SeatsBooked, decimal TotalPrice, string Email, string FullName, string Phone,
+        string Destination, int SeatsBooked, decimal TotalPrice, string? Email, string FullName, string Phone,
         DateTime CreatedAt, string? RequestFingerprint)
     {
         public BookingConfirmation ToConfirmation() => new(

@@ -16,7 +16,7 @@ public sealed record BookingCreatedResponse(
 
 public sealed record BookedDeparture(string BoatName, DateTime DepartureTime, string Destination);
 
-public sealed record BookedCustomer(string Email, string FullName);
+public sealed record BookedCustomer(string? Email, string FullName);
 
 public sealed record InsufficientCapacityResponse(string Error, string Message, int AvailableSeats);
 

@@ -4,6 +4,7 @@ using JkBoats.Data;
 using JkBoats.Data.Demo;
 using JkBoats.Migrations;
 using JkBoats.Web.Api;
+using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
 using Serilog;
@@ -59,7 +60,13 @@ public static class AppSetup
             document.Info.Description = "Find departures, book seats and look bookings up. Times are UTC (ISO-8601), money is decimal.";
             return Task.CompletedTask;
         }));
-        services.AddRazorPages();
+        services.AddStaffAuthentication(builder.Configuration);
+        services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AuthorizeFolder("/Staff", StaffAuthentication.StaffPolicy);
+            pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
+            pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
+        });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 
         services.AddRateLimiter(limiter =>
@@ -91,6 +98,8 @@ public static class AppSetup
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
@@ -122,6 +131,7 @@ public static class AppSetup
         if (app.Configuration.GetValue<bool>("JkBoats:DemoMode"))
         {
             await app.Services.GetRequiredService<DemoData>().SeedAsync(app.Lifetime.ApplicationStopping);
+            await DemoStaff.EnsureAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
         }
     }
 }

@@ -5,6 +5,7 @@ using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Schedule;
 using JkBoats.Data.Staff;
+using JkBoats.Data.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -22,6 +23,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DepartureRepository>();
         services.AddSingleton<BookingRepository>();
         services.AddSingleton<BookingEngine>();
+        services.AddEmailOutbox();
         services.AddSingleton<DemoData>();
         services.AddSingleton<LockedTransaction>();
         services.AddSingleton<BookingChanges>();

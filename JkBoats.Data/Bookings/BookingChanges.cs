@@ -1,4 +1,5 @@
 using Dapper;
+using JkBoats.Data.Email;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -24,7 +25,7 @@ public sealed record ChangeOutcome(ChangeResult Result, int AvailableSeats = 0, 
 /// Changes to existing bookings that move seats: cancel and move. Like a booking, each is one transaction
 /// that locks the departure row(s) first, several in ascending id order, so the seat invariant always holds.
 /// </summary>
-public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock, ILogger<BookingChanges> log)
+public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock, OutboxSignal outbox, ILogger<BookingChanges> log)
 {
     /// <summary>Cancels a confirmed booking and returns its seats. With a cut-off, refuses once departure is nearer than it.</summary>
     public Task<ChangeOutcome> CancelAsync(Guid bookingId, string reason, string changedBy, TimeSpan? cutoff, CancellationToken ct) =>
@@ -57,7 +58,9 @@ public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock,
                 update departures set available_seats = available_seats + @seats, updated_at = now() where id = @departureId;
                 """;
             await connection.ExecuteAsync(new CommandDefinition(cancel, new { bookingId, reason, changedBy, seats = booking.SeatsBooked, departureId }, tx, cancellationToken: ct));
+            await QueueEmailsAsync(connection, tx, EmailKinds.BookingCancelled, [bookingId], ct);
             await tx.CommitAsync(ct);
+            outbox.Poke();
             log.LogInformation("Cancelled booking {BookingId} on {DepartureId}, {Seats} seats returned", bookingId, departureId, booking.SeatsBooked);
             return new ChangeOutcome(ChangeResult.Done);
         }, () => new ChangeOutcome(ChangeResult.Busy), ct).RetryIfMovedAsync(() => CancelAsync(bookingId, reason, changedBy, cutoff, ct));
@@ -106,7 +109,9 @@ public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock,
             {
                 bookingId, targetDepartureId, price = target.PricePerSeat, changedBy, seats = booking.SeatsBooked, sourceId,
             }, tx, cancellationToken: ct));
+            await QueueEmailsAsync(connection, tx, EmailKinds.BookingMoved, [bookingId], ct);
             await tx.CommitAsync(ct);
+            outbox.Poke();
             log.LogInformation("Moved booking {BookingId} from {SourceId} to {TargetId}", bookingId, sourceId, targetDepartureId);
             return new ChangeOutcome(ChangeResult.Done);
         }, () => new ChangeOutcome(ChangeResult.Busy), ct).RetryIfMovedAsync(() => MoveAsync(bookingId, targetDepartureId, changedBy, ct));
@@ -121,6 +126,16 @@ public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock,
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(sql, new { bookingId, checkedIn, changedBy }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Queues an email of the given kind for each booking that has an address, inside the caller's transaction.</summary>
+    internal static Task QueueEmailsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string kind, IReadOnlyCollection<Guid> bookingIds, CancellationToken ct)
+    {
+        const string sql = """
+            insert into email_outbox (kind, booking_id, recipient)
+            select @kind, id, email from bookings where id = any(@ids) and email is not null
+            """;
+        return connection.ExecuteAsync(new CommandDefinition(sql, new { kind, ids = bookingIds.ToArray() }, tx, cancellationToken: ct));
     }
 
     internal static async Task<Guid?> DepartureOfAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid bookingId, CancellationToken ct) =>

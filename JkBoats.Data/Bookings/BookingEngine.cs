@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using JkBoats.Data.Email;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,7 +13,8 @@ namespace JkBoats.Data.Bookings;
 /// Books seats. Every booking is one explicit transaction that locks the departure row first, so
 /// available_seats + confirmed seats = capacity holds for every departure at every moment.
 /// </summary>
-public sealed class BookingEngine(NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, ILogger<BookingEngine> log)
+public sealed class BookingEngine(
+    NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, OutboxSignal outbox, ILogger<BookingEngine> log)
 {
     private const string UniqueViolation = "23505";
     private const int MaxCollisionRetries = 5;
@@ -138,19 +140,28 @@ public sealed class BookingEngine(NpgsqlDataSource db, IOptions<JkBoatsOptions> 
             return new BookingOutcome.InsufficientCapacity(departure.AvailableSeats, booking.Seats);
         }
 
+        // The confirmation email is queued in the same statement: committed together with the booking, or not at all.
         const string takeSeats = """
             with taken as (
                 update departures
                 set available_seats = available_seats - @Seats, updated_at = now()
                 where id = @DepartureId
                 returning price_per_seat
+            ), booked as (
+                insert into bookings (confirmation_code, departure_id, customer_id, seats_booked, total_price, status,
+                                      full_name, email, phone, channel, idempotency_key, request_fingerprint)
+                select @Code, @DepartureId, @CustomerId, @Seats, @Seats * taken.price_per_seat, 'confirmed',
+                       @FullName, @Email, @Phone, @Channel, @IdempotencyKey, @Fingerprint
+                from taken
+                returning id, total_price, created_at
+            ), queued as (
+                insert into email_outbox (kind, booking_id, recipient)
+                select @EmailKind, booked.id, @Email
+                from booked
+                where @Email::text is not null
             )
-            insert into bookings (confirmation_code, departure_id, customer_id, seats_booked, total_price, status,
-                                  full_name, email, phone, channel, idempotency_key, request_fingerprint)
-            select @Code, @DepartureId, @CustomerId, @Seats, @Seats * taken.price_per_seat, 'confirmed',
-                   @FullName, @Email, @Phone, @Channel, @IdempotencyKey, @Fingerprint
-            from taken
-            returning id as booking_id, total_price, created_at
+            select id as booking_id, total_price, created_at
+            from booked
             """;
         var code = ConfirmationCode.New();
         var inserted = await connection.QuerySingleAsync<InsertedBooking>(new CommandDefinition(takeSeats, new
@@ -165,9 +176,11 @@ public sealed class BookingEngine(NpgsqlDataSource db, IOptions<JkBoatsOptions> 
             Channel = command.Channel.ToString().ToLowerInvariant(),
             command.IdempotencyKey,
             Fingerprint = command.IdempotencyKey is null ? null : fingerprint,
+            EmailKind = EmailKinds.BookingConfirmed,
         }, tx, cancellationToken: ct));
 
         await tx.CommitAsync(ct);
+        outbox.Poke();
 
         log.LogInformation("Booked {Seats} seats on {DepartureId} as {BookingId} via {Channel} (lock wait {LockWaitMs} ms)",
             booking.Seats, booking.DepartureId, inserted.BookingId, command.Channel, lockWait.ElapsedMilliseconds);

@@ -17,6 +17,9 @@ public sealed record DepartureListing(
     string Destination,
     string Status);
 
+/// <summary>The live seat count of one departure, for cheap polling.</summary>
+public sealed record DepartureSeats(Guid DepartureId, int Capacity, int AvailableSeats, string Status, DateTime DepartureTime);
+
 public sealed class DepartureRepository(NpgsqlDataSource db)
 {
     /// <summary>Scheduled departures in [FromUtc, ToUtc), in departure order.</summary>
@@ -77,5 +80,18 @@ public sealed class DepartureRepository(NpgsqlDataSource db)
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { destination, fromUtc }, cancellationToken: ct));
+    }
+
+    /// <summary>Seat counts of the given departures (unknown ids are left out), in no particular order.</summary>
+    public async Task<IReadOnlyList<DepartureSeats>> GetSeatsAsync(IReadOnlyCollection<Guid> departureIds, CancellationToken ct)
+    {
+        const string sql = """
+            select d.id as departure_id, d.capacity, d.available_seats, d.status, d.departure_time
+            from departures d
+            where d.id = any(@ids)
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<DepartureSeats>(new CommandDefinition(sql, new { ids = departureIds.ToArray() }, cancellationToken: ct));
+        return rows.AsList();
     }
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Email;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -32,7 +33,7 @@ public sealed record ScheduleOutcome(ScheduleResult Result, int Count = 0, int B
 }
 
 /// <summary>Boats and the departure schedule, for admins. Changes that touch seats lock the departure first.</summary>
-public sealed class ScheduleRepository(NpgsqlDataSource db, LockedTransaction locked, OperatorCalendar calendar, ILogger<ScheduleRepository> log)
+public sealed class ScheduleRepository(NpgsqlDataSource db, LockedTransaction locked, OperatorCalendar calendar, OutboxSignal outbox, ILogger<ScheduleRepository> log)
 {
     public const int MaxPlannedDepartures = 1000;
 
@@ -261,7 +262,9 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, LockedTransaction lo
                 where id = @departureId
                 """;
             await connection.ExecuteAsync(new CommandDefinition(cancelDeparture, new { reason, departureId }, tx, cancellationToken: ct));
+            await BookingChanges.QueueEmailsAsync(connection, tx, moveTo is null ? EmailKinds.BookingCancelled : EmailKinds.BookingMoved, affected, ct);
             await tx.CommitAsync(ct);
+            outbox.Poke();
             log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? "cancelled" : "moved");
             return new ScheduleOutcome(ScheduleResult.Done, affected.Count, booked);
         }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);

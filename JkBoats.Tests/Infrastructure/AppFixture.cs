@@ -38,6 +38,7 @@ public sealed class JkBoatsApp : WebApplicationFactory<Program>
             ["ConnectionStrings:JkBoats"] = connectionString,
             ["JkBoats:RateLimits:LookupsPerMinute"] = "100000",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -10,6 +10,9 @@ public sealed record SeatState(int Capacity, int AvailableSeats, int ConfirmedSe
 /// <summary>Test-only setup and inspection SQL. Tests arrange rows directly; the app under test books them.</summary>
 public sealed class TestData(NpgsqlDataSource db)
 {
+    // Tests that never start the app still read snake_case columns into records.
+    static TestData() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public NpgsqlDataSource Db => db;
 
     public async Task<TestDeparture> CreateDepartureAsync(

@@ -20,7 +20,7 @@ public sealed class RecurringScheduleTests : IAsyncLifetime
         var options = Options.Create(new JkBoatsOptions { TimeZone = timeZone });
         var calendar = new OperatorCalendar(options, TimeProvider.System);
         var locked = new LockedTransaction(_db, options, TimeProvider.System, NullLogger<LockedTransaction>.Instance);
-        return new ScheduleRepository(_db, locked, calendar, NullLogger<ScheduleRepository>.Instance);
+        return new ScheduleRepository(_db, locked, calendar, new JkBoats.Data.Email.OutboxSignal(), NullLogger<ScheduleRepository>.Instance);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using JkBoats.Data.Demo;
 using JkBoats.Migrations;
 using JkBoats.Web.Api;
 using JkBoats.Web.Staff;
+using JkBoats.Web.Email;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
 using Serilog;
@@ -33,6 +34,7 @@ public static class AppSetup
             }
             return new NpgsqlDataSourceBuilder(connectionString).Build();
         });
+        services.AddJkBoatsEmail();
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -83,6 +85,10 @@ public static class AppSetup
             limiter.OnRejected = async (context, ct) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
+                if (!context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                {
+                    return; // The site's status code page explains it in the site's style.
+                }
                 await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
                     "Too many look-ups from this address. Try again in a minute.").ExecuteAsync(context.HttpContext);
             };

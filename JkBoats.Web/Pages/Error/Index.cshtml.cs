@@ -11,13 +11,21 @@ public sealed class IndexModel : PageModel
 
     public string Message { get; private set; } = "Sorry, we could not finish that. Please try again in a moment.";
 
+    public int? Code { get; private set; }
+
     public void OnGet(int? code) => Describe(code);
 
     public void OnPost(int? code) => Describe(code);
 
     private void Describe(int? code)
     {
-        if (code == StatusCodes.Status404NotFound)
+        Code = code;
+        if (code == StatusCodes.Status429TooManyRequests)
+        {
+            Title = "Please wait a minute";
+            Message = "There were too many look-ups from your connection. Please try again in a minute.";
+        }
+        else if (code == StatusCodes.Status404NotFound)
         {
             Title = "Page not found";
             Message = "We could not find that page. It may have moved, or the link may be mistyped.";

@@ -1,0 +1,121 @@
+using Dapper;
+using Npgsql;
+
+namespace JkBoats.Data.Email;
+
+/// <summary>An outbox row claimed by one worker until its lease runs out.</summary>
+public sealed record ClaimedEmail(Guid Id, string Kind, Guid BookingId, string Recipient, int Attempts);
+
+public sealed record OutboxRow(
+    Guid Id, string Kind, Guid BookingId, string Recipient, string Status, int Attempts, DateTime NextAttemptAt,
+    DateTime? ClaimedUntil, string? ClaimedBy, string? LastError, DateTime? SentAt, DateTime CreatedAt);
+
+/// <summary>
+/// The email outbox. Rows are queued inside the transaction that makes them necessary (see BookingEngine); workers
+/// claim due rows with a lease, send them outside any transaction and record the result. A claim whose lease ran out
+/// (its worker died) is due again, so every row is sent at least once.
+/// </summary>
+public sealed class EmailOutbox(NpgsqlDataSource db)
+{
+    public async Task<IReadOnlyList<ClaimedEmail>> ClaimDueAsync(string workerId, int batchSize, TimeSpan lease, CancellationToken ct)
+    {
+        const string sql = """
+            with due as (
+                select id
+                from email_outbox
+                where (status in ('pending', 'failed') and next_attempt_at <= now())
+                   or (status = 'sending' and claimed_until <= now())
+                order by next_attempt_at
+                limit @batchSize
+                for no key update skip locked
+            )
+            update email_outbox o
+            set status = 'sending', claimed_by = @workerId, claimed_until = now() + @lease,
+                attempts = o.attempts + 1, updated_at = now()
+            from due
+            where o.id = due.id
+            returning o.id, o.kind, o.booking_id, o.recipient, o.attempts
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ClaimedEmail>(new CommandDefinition(sql, new { workerId, batchSize, lease }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>False when the claim was lost (the lease ran out and another worker took the row).</summary>
+    public async Task<bool> MarkSentAsync(Guid id, string workerId, CancellationToken ct)
+    {
+        const string sql = """
+            update email_outbox
+            set status = 'sent', sent_at = now(), claimed_until = null, last_error = null, updated_at = now()
+            where id = @id and claimed_by = @workerId and status = 'sending'
+            """;
+        return await ExecuteAsync(sql, new { id, workerId }, ct) == 1;
+    }
+
+    public async Task<bool> MarkFailedAsync(Guid id, string workerId, string error, TimeSpan retryIn, CancellationToken ct)
+    {
+        const string sql = """
+            update email_outbox
+            set status = 'failed', next_attempt_at = now() + @retryIn, last_error = @error, claimed_until = null, updated_at = now()
+            where id = @id and claimed_by = @workerId and status = 'sending'
+            """;
+        return await ExecuteAsync(sql, new { id, workerId, error = Truncate(error), retryIn }, ct) == 1;
+    }
+
+    public async Task<bool> MarkDeadAsync(Guid id, string workerId, string error, CancellationToken ct)
+    {
+        const string sql = """
+            update email_outbox
+            set status = 'dead', last_error = @error, claimed_until = null, updated_at = now()
+            where id = @id and claimed_by = @workerId and status = 'sending'
+            """;
+        return await ExecuteAsync(sql, new { id, workerId, error = Truncate(error) }, ct) == 1;
+    }
+
+    /// <summary>Returns claimed but unsent rows to the queue at once, without counting the attempt (graceful shutdown).</summary>
+    public async Task ReleaseAsync(IReadOnlyCollection<Guid> ids, string workerId, CancellationToken ct)
+    {
+        const string sql = """
+            update email_outbox
+            set status = case when attempts > 1 then 'failed' else 'pending' end, attempts = attempts - 1,
+                claimed_until = null, claimed_by = null, updated_at = now()
+            where id = any(@ids) and claimed_by = @workerId and status = 'sending'
+            """;
+        await ExecuteAsync(sql, new { ids = ids.ToArray(), workerId }, ct);
+    }
+
+    /// <summary>How long until the next row falls due (zero if one is due now), or null when nothing is waiting.</summary>
+    public async Task<TimeSpan?> NextDueInAsync(CancellationToken ct)
+    {
+        const string sql = """
+            select greatest(least(
+                       (select min(next_attempt_at) from email_outbox where status in ('pending', 'failed')),
+                       (select min(claimed_until) from email_outbox where status = 'sending')) - now(),
+                   interval '0')
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<TimeSpan?>(new CommandDefinition(sql, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<OutboxRow>> ForBookingAsync(Guid bookingId, CancellationToken ct)
+    {
+        const string sql = """
+            select id, kind, booking_id, recipient, status, attempts, next_attempt_at, claimed_until, claimed_by,
+                   last_error, sent_at, created_at
+            from email_outbox
+            where booking_id = @bookingId
+            order by created_at
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    private async Task<int> ExecuteAsync(string sql, object parameters, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+    }
+
+    private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using AngleSharp.Html.Parser;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Email;
+using JkBoats.Tests.Api;
+using JkBoats.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Xunit.Abstractions;
+
+namespace JkBoats.Tests.Email;
+
+public sealed class ConfirmationEmailTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_booking_sends_one_confirmation_email_with_every_detail_in_both_parts()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        using var http = app.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync(price: 25.00m);
+        var email = $"grace.{Guid.NewGuid():N}@example.com";
+
+        var answer = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 2,
+            new { email, full_name = "Grace Hopper", phone = "+14155550132" }));
+
+        Assert.Equal(201, answer.Status);
+        var bookingId = answer.Body.GetProperty("booking_id").GetGuid();
+        var code = answer.Body.GetProperty("confirmation_code").GetString()!;
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 1, Patience, "the confirmation email");
+        var message = bed.Smtp.DeliveriesTo(email)[0].Message;
+        var row = Assert.Single(await bed.OutboxRowsAsync(bookingId));
+
+        Assert.Equal(email, Assert.Single(message.To.Mailboxes).Address);
+        Assert.Equal("Grace Hopper", message.To.Mailboxes.Single().Name);
+        Assert.Equal("bookings@jkboats.example", message.From.Mailboxes.Single().Address);
+        Assert.Equal($"{row.Id:N}@jkboats.example", message.MessageId);
+        Assert.Contains(code, message.Subject);
+        Assert.Contains(departure.Destination, message.Subject);
+        Assert.Equal(("sent", 1), (row.Status, row.Attempts));
+        Assert.NotNull(row.SentAt);
+
+        var localDeparture = TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone))
+            .ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+        Assert.NotEqual(departure.DepartureTime.ToString("HH:mm", CultureInfo.InvariantCulture), localDeparture[^5..]);
+        var text = message.TextBody;
+        foreach (var expected in new[] { code, "Grace Hopper", departure.BoatName, departure.Destination, localDeparture, "2 seats", "50.00", "photo ID", "be at the pier by" })
+        {
+            Assert.Contains(expected, text);
+        }
+
+        var html = await new HtmlParser().ParseDocumentAsync(message.HtmlBody!);
+        Assert.Equal(code, html.QuerySelector("#confirmation-code")!.TextContent);
+        var details = html.QuerySelector("#booking-details")!.TextContent;
+        foreach (var expected in new[] { departure.BoatName, departure.Destination, localDeparture, "2 seats", "50.00" })
+        {
+            Assert.Contains(expected, details);
+        }
+        var manageLink = html.QuerySelector("a#manage-link")!.GetAttribute("href")!;
+        Assert.StartsWith("http://localhost:5000/bookings/manage/", manageLink);
+        Assert.Contains(manageLink, text);
+    }
+
+    [Fact]
+    public async Task Every_value_in_the_html_part_is_encoded()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        using var http = app.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync(destination: $"Bay <i>of</i> \"Pigs\" & Co {Guid.NewGuid():N}"[..40]);
+        var email = $"mallory.{Guid.NewGuid():N}@example.com";
+        const string name = "Mallory <script>alert('x')</script> & \"Sons\"";
+
+        var answer = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1, new { email, full_name = name, phone = "+14155550132" }));
+
+        Assert.Equal(201, answer.Status);
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 1, Patience, "the confirmation email");
+        var message = bed.Smtp.DeliveriesTo(email)[0].Message;
+        var html = await new HtmlParser().ParseDocumentAsync(message.HtmlBody!);
+        Assert.Empty(html.QuerySelectorAll("script"));
+        Assert.Empty(html.QuerySelectorAll("#booking-details i"));
+        Assert.Contains($"Hello {name},", html.Body!.TextContent);
+        Assert.Contains(departure.Destination, html.QuerySelector("#booking-details")!.TextContent);
+        Assert.Contains(name, message.TextBody);
+    }
+
+    [Fact]
+    public async Task Confirmation_emails_reach_the_smtp_server_within_seconds_of_the_commit()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp(new Dictionary<string, string?> { ["Email:Worker:PollInterval"] = "00:00:05" });
+        using var http = app.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync(capacity: 100);
+        var latencies = new List<TimeSpan>();
+
+        for (var i = 0; i < 20; i++)
+        {
+            var email = $"latency{i}.{Guid.NewGuid():N}@example.com";
+            var answer = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1, new { email, full_name = "Ada Lovelace", phone = "+14155550132" }));
+            Assert.Equal(201, answer.Status);
+            await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 1, Patience, $"email {i}");
+            var row = Assert.Single(await bed.OutboxRowsAsync(answer.Body.GetProperty("booking_id").GetGuid()));
+            // created_at is the booking transaction's start, a moment before its commit: this over-estimates a little.
+            latencies.Add(bed.Smtp.DeliveriesTo(email)[0].ReceivedAt - row.CreatedAt);
+        }
+
+        latencies.Sort();
+        output.WriteLine($"commit -> SMTP delivery over {latencies.Count} bookings (poll interval 5 s, so this is the wake-up path): " +
+            $"min {latencies[0].TotalMilliseconds:0} ms, median {latencies[latencies.Count / 2].TotalMilliseconds:0} ms, " +
+            $"max {latencies[^1].TotalMilliseconds:0} ms");
+        Assert.True(latencies[^1] < TimeSpan.FromSeconds(5), $"slowest delivery took {latencies[^1]}");
+    }
+
+    [Fact]
+    public async Task The_manage_link_shows_the_booking_read_only_and_a_forged_link_gets_the_friendly_not_found_page()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        using var http = app.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync(price: 30.00m);
+        var email = $"linda.{Guid.NewGuid():N}@example.com";
+        var answer = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 3, new { email, full_name = "Linda Link", phone = "+14155550132" }));
+        var code = answer.Body.GetProperty("confirmation_code").GetString()!;
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 1, Patience, "the confirmation email");
+        var html = await new HtmlParser().ParseDocumentAsync(bed.Smtp.DeliveriesTo(email)[0].Message.HtmlBody!);
+        var path = new Uri(html.QuerySelector("a#manage-link")!.GetAttribute("href")!).AbsolutePath;
+
+        var response = await http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        var page = await new HtmlParser().ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+        Assert.Equal(code, page.QuerySelector("#confirmation-code")!.TextContent);
+        Assert.Equal("Confirmed", page.QuerySelector("#booking-status")!.TextContent);
+        Assert.Equal("3", page.QuerySelector("#booking-seats")!.TextContent);
+        Assert.Equal("90.00", page.QuerySelector("#booking-total")!.TextContent);
+        Assert.Equal(departure.Destination, page.QuerySelector("#booking-destination")!.TextContent);
+        Assert.DoesNotContain(email, page.Body!.TextContent);
+        Assert.DoesNotContain("Linda Link", page.Body!.TextContent);
+        Assert.Empty(page.QuerySelectorAll("form"));
+
+        var token = path[ManageLinks.PathPrefix.Length..];
+        var forged = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
+        var otherBooking = Guid.NewGuid().ToByteArray(bigEndian: true);
+        var swapped = System.Buffers.Text.Base64Url.EncodeToString(otherBooking) + token[token.IndexOf('.')..];
+        foreach (var bad in new[] { forged, swapped, "nope", "a.b.c", "%20.%20", new string('x', 500) })
+        {
+            var notFound = await http.GetAsync(ManageLinks.PathPrefix + bad);
+            Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+            var friendly = await new HtmlParser().ParseDocumentAsync(await notFound.Content.ReadAsStringAsync());
+            Assert.Equal("Page not found", friendly.QuerySelector("h1")!.TextContent);
+        }
+    }
+
+    [Fact]
+    public async Task Without_an_smtp_host_emails_are_written_as_eml_files_a_person_can_open()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var folder = Path.Combine(Path.GetTempPath(), $"jkboats-pickup-{Guid.NewGuid():N}");
+        var app = bed.StartApp(new Dictionary<string, string?> { ["Email:Smtp:Host"] = "", ["Email:PickupDirectory"] = folder });
+        var engine = app.Services.GetRequiredService<BookingEngine>();
+        var departure = await bed.Data.CreateDepartureAsync();
+        var email = $"desk.{Guid.NewGuid():N}@example.com";
+        try
+        {
+            var outcome = await engine.BookAsync(new BookingCommand(
+                new ValidBooking(departure.DepartureId, 1, new CustomerDetails("Walk In", email, "+14155550132")),
+                BookingChannel.Desk, IdempotencyKey: null), CancellationToken.None);
+
+            var confirmed = Assert.IsType<BookingOutcome.Confirmed>(outcome);
+            await Eventually.HoldsAsync(() => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.eml").Any(), Patience, "an .eml file");
+            var file = Assert.Single(Directory.GetFiles(folder, "*.eml"));
+            var row = Assert.Single(await bed.OutboxRowsAsync(confirmed.Booking.BookingId));
+            Assert.Equal($"{row.Id:N}@jkboats.example.eml", Path.GetFileName(file));
+            var message = await MimeMessage.LoadAsync(file);
+            Assert.Equal(email, message.To.Mailboxes.Single().Address);
+            Assert.Contains(confirmed.Booking.ConfirmationCode, message.TextBody);
+            Assert.Contains(confirmed.Booking.ConfirmationCode, message.HtmlBody);
+            Assert.Equal("sent", row.Status);
+            Assert.Empty(bed.Smtp.RecipientAttempts);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+}

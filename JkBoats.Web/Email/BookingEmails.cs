@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
+using JkBoats.Data;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Email;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace JkBoats.Web.Email;
+
+/// <summary>A message that can never be sent (its booking is gone, its kind unknown); retrying will not help.</summary>
+public sealed class UnsendableEmailException(string reason) : Exception(reason);
+
+/// <summary>Turns an outbox row into the message a customer receives, rendered from the booking as stored.</summary>
+public sealed partial class BookingEmails(
+    BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, IOptions<EmailOptions> options)
+{
+    public static readonly TimeSpan ArriveBefore = TimeSpan.FromMinutes(30);
+
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public async Task<MimeMessage> BuildAsync(ClaimedEmail email, CancellationToken ct)
+    {
+        if (email.Kind != EmailKinds.BookingConfirmed)
+        {
+            throw new UnsendableEmailException($"No template for email kind {email.Kind}");
+        }
+        var booking = await bookings.GetAsync(email.BookingId, ct)
+            ?? throw new UnsendableEmailException("The booking no longer exists");
+        var values = await ConfirmationValuesAsync(booking, ct);
+
+        var settings = options.Value;
+        var message = new MimeMessage
+        {
+            MessageId = MessageIdFor(email.Id, settings.From),
+            Subject = Fill(ConfirmationSubject, values, text => text),
+            Date = DateTimeOffset.UtcNow,
+        };
+        message.From.Add(new MailboxAddress(settings.FromName, settings.From));
+        message.To.Add(new MailboxAddress(booking.FullName, email.Recipient));
+        message.Headers.Add("X-JkBoats-Booking", booking.ConfirmationCode);
+        message.Body = new BodyBuilder
+        {
+            TextBody = Fill(ConfirmationText, values, text => text),
+            HtmlBody = Fill(ConfirmationHtml, values, Html.Encode),
+        }.ToMessageBody();
+        return message;
+    }
+
+    /// <summary>The same outbox row always yields the same Message-ID, so a resend is recognisably the same email.</summary>
+    public static string MessageIdFor(Guid outboxId, string fromAddress)
+    {
+        var at = fromAddress.LastIndexOf('@');
+        var domain = at >= 0 && at < fromAddress.Length - 1 ? fromAddress[(at + 1)..] : "jkboats.local";
+        return $"{outboxId:N}@{domain}";
+    }
+
+    private async Task<Dictionary<string, string>> ConfirmationValuesAsync(BookingConfirmation booking, CancellationToken ct)
+    {
+        var departs = calendar.ToLocal(booking.DepartureTime);
+        var invariant = CultureInfo.InvariantCulture;
+        return new Dictionary<string, string>
+        {
+            ["code"] = booking.ConfirmationCode,
+            ["name"] = booking.FullName,
+            ["boat"] = booking.BoatName,
+            ["destination"] = booking.Destination,
+            ["departure"] = departs.ToString("dddd d MMMM yyyy, HH:mm", invariant),
+            ["time_zone"] = calendar.TimeZone.Id,
+            ["arrive_by"] = (departs - ArriveBefore).ToString("HH:mm", invariant),
+            ["seats"] = booking.SeatsBooked == 1 ? "1 seat" : $"{booking.SeatsBooked} seats",
+            ["total"] = booking.TotalPrice.ToString("0.00", invariant),
+            ["manage_url"] = (await manageLinks.UrlForAsync(booking.BookingId, ct)).AbsoluteUri,
+        };
+    }
+
+    private static string Fill(string template, IReadOnlyDictionary<string, string> values, Func<string, string> encode) =>
+        Placeholder().Replace(template, match => encode(values[match.Groups[1].Value]));
+
+    [GeneratedRegex(@"\{\{([a-z_]+)\}\}")]
+    private static partial Regex Placeholder();
+
+    private const string ConfirmationSubject = "Booking confirmed: {{code}}, {{destination}}, {{departure}}";
+
+    private const string ConfirmationText = """
+        Hello {{name}},
+
+        your booking is confirmed. Show this code at the pier:
+
+            {{code}}
+
+        Boat:         {{boat}}
+        Destination:  {{destination}}
+        Departure:    {{departure}} ({{time_zone}} time)
+        Seats:        {{seats}}
+        Total:        {{total}} (pay at the desk or on boarding)
+
+        When to arrive: please be at the pier by {{arrive_by}}, 30 minutes before departure. Boarding closes
+        10 minutes before the boat leaves.
+        What to bring: this confirmation code (printed or on your phone), a photo ID for every passenger,
+        water, sun protection and a warm layer for the crossing.
+
+        View your booking: {{manage_url}}
+        Keep this link to yourself: anyone who has it can see your booking.
+
+        See you on board,
+        JK Boats
+        """;
+
+    private const string ConfirmationHtml = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>Booking confirmed: {{code}}</title></head>
+        <body style="font-family: Arial, Helvetica, sans-serif; color: #1f2933; line-height: 1.5;">
+          <p>Hello {{name}},</p>
+          <p>your booking is confirmed. Show this code at the pier:</p>
+          <p id="confirmation-code" style="font-size: 28px; font-weight: bold; letter-spacing: 2px;">{{code}}</p>
+          <table id="booking-details" style="border-collapse: collapse;">
+            <tr><th align="left">Boat</th><td>{{boat}}</td></tr>
+            <tr><th align="left">Destination</th><td>{{destination}}</td></tr>
+            <tr><th align="left">Departure</th><td>{{departure}} ({{time_zone}} time)</td></tr>
+            <tr><th align="left">Seats</th><td>{{seats}}</td></tr>
+            <tr><th align="left">Total</th><td>{{total}} (pay at the desk or on boarding)</td></tr>
+          </table>
+          <h2 style="font-size: 18px;">When to arrive</h2>
+          <p>Please be at the pier by <strong>{{arrive_by}}</strong>, 30 minutes before departure. Boarding closes
+          10 minutes before the boat leaves.</p>
+          <h2 style="font-size: 18px;">What to bring</h2>
+          <p>This confirmation code (printed or on your phone), a photo ID for every passenger, water, sun protection
+          and a warm layer for the crossing.</p>
+          <p><a id="manage-link" href="{{manage_url}}">View your booking</a><br>
+          Keep this link to yourself: anyone who has it can see your booking.</p>
+          <p>See you on board,<br>JK Boats</p>
+        </body>
+        </html>
+        """;
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using JkBoats.Data.Email;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Npgsql;
+
+namespace JkBoats.Web.Email;
+
+/// <summary>
+/// Sends queued emails: claims due outbox rows with a lease, sends them outside any transaction, records the result.
+/// Transient failures retry with capped exponential backoff and jitter; permanent ones, or too many attempts, end
+/// as dead. Woken by bookings on this instance, and polls for everything else.
+/// </summary>
+public sealed class EmailOutboxWorker(
+    EmailOutbox outbox, OutboxSignal signal, BookingEmails emails, IEmailTransport transport,
+    IOptions<EmailOptions> options, ILogger<EmailOutboxWorker> log) : BackgroundService
+{
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
+
+    private readonly string _workerId = Truncate($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
+
+    public string WorkerId => _workerId;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var settings = options.Value;
+        if (!settings.Worker.Enabled)
+        {
+            log.LogInformation("Email outbox worker disabled (Email:Worker:Enabled = false); emails stay queued");
+            return;
+        }
+        if (settings.UsesSmtp)
+        {
+            log.LogInformation("Email: sending through SMTP server {Host}:{Port}", settings.Smtp.Host, settings.Smtp.Port);
+        }
+        else
+        {
+            log.LogInformation("Email: no SMTP host configured (Email:Smtp:Host), so emails are written as .eml files to {PickupDirectory}",
+                settings.FullPickupDirectory);
+        }
+
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                var claimed = await RunOnceAsync(stoppingToken);
+                failures = 0;
+                wait = claimed >= settings.Worker.BatchSize ? TimeSpan.Zero : await NextWaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                wait = Backoff(++failures, TimeSpan.FromSeconds(1), settings.Worker.PollInterval);
+                log.LogWarning("Email outbox worker found no email_outbox table (database not migrated yet); trying again in {RetryIn}", wait);
+            }
+            catch (Exception e)
+            {
+                // Typically the database is unreachable; nothing is lost, the rows wait in the outbox.
+                wait = Backoff(++failures, TimeSpan.FromSeconds(1), settings.Worker.PollInterval);
+                log.LogError(e, "Email outbox worker could not process the outbox; trying again in {RetryIn}", wait);
+            }
+
+            try
+            {
+                await signal.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Claims one batch of due rows and sends it; returns how many rows were claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken stoppingToken)
+    {
+        var worker = options.Value.Worker;
+        var claimed = await outbox.ClaimDueAsync(_workerId, worker.BatchSize, worker.LeaseDuration, stoppingToken);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var unsent = claimed.Select(email => email.Id).ToHashSet();
+        try
+        {
+            foreach (var email in claimed)
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                // An in-flight send finishes even during shutdown (bounded by the SMTP timeout); the rest go back.
+                await SendAsync(email, CancellationToken.None);
+                unsent.Remove(email.Id);
+            }
+        }
+        finally
+        {
+            await transport.CloseAsync();
+            if (unsent.Count > 0)
+            {
+                await outbox.ReleaseAsync(unsent, _workerId, CancellationToken.None);
+            }
+        }
+        return claimed.Count;
+    }
+
+    private async Task SendAsync(ClaimedEmail email, CancellationToken ct)
+    {
+        var worker = options.Value.Worker;
+        if (email.Attempts > worker.MaxAttempts)
+        {
+            await GiveUpAsync(email, $"claimed {email.Attempts - 1} times without a result", ct);
+            return;
+        }
+
+        MimeMessage message;
+        try
+        {
+            message = await emails.BuildAsync(email, ct);
+        }
+        catch (UnsendableEmailException e)
+        {
+            await GiveUpAsync(email, e.Message, ct);
+            return;
+        }
+
+        var sending = Stopwatch.StartNew();
+        try
+        {
+            await transport.SendAsync(message, ct);
+        }
+        catch (Exception e)
+        {
+            var (permanent, reason) = Classify(e);
+            if (permanent || email.Attempts >= worker.MaxAttempts)
+            {
+                await GiveUpAsync(email, reason, ct);
+                return;
+            }
+            var retryIn = Backoff(email.Attempts, worker.BackoffBase, worker.BackoffCap);
+            await outbox.MarkFailedAsync(email.Id, _workerId, reason, retryIn, ct);
+            log.LogWarning("Email {OutboxId} ({Kind}) for booking {BookingId} failed on attempt {Attempts}, retrying in {RetryIn}: {Reason}",
+                email.Id, email.Kind, email.BookingId, email.Attempts, retryIn, reason);
+            return;
+        }
+
+        if (!await outbox.MarkSentAsync(email.Id, _workerId, ct))
+        {
+            log.LogWarning("Email {OutboxId} for booking {BookingId} was sent after its lease ran out; it may be sent twice",
+                email.Id, email.BookingId);
+        }
+        log.LogInformation("Sent {Kind} email {OutboxId} for booking {BookingId} on attempt {Attempts} in {ElapsedMs} ms",
+            email.Kind, email.Id, email.BookingId, email.Attempts, sending.ElapsedMilliseconds);
+    }
+
+    private async Task GiveUpAsync(ClaimedEmail email, string reason, CancellationToken ct)
+    {
+        await outbox.MarkDeadAsync(email.Id, _workerId, reason, ct);
+        log.LogError("Email {OutboxId} ({Kind}) for booking {BookingId} is dead after {Attempts} attempts: {Reason}",
+            email.Id, email.Kind, email.BookingId, email.Attempts, reason);
+    }
+
+    private async Task<TimeSpan> NextWaitAsync(CancellationToken ct)
+    {
+        var poll = options.Value.Worker.PollInterval;
+        var due = await outbox.NextDueInAsync(ct);
+        return due is { } soon && soon < poll ? (soon < MinimumWait ? MinimumWait : soon) : poll;
+    }
+
+    /// <summary>SMTP 5xx on the recipient or the message is permanent; everything else may pass.</summary>
+    public static (bool Permanent, string Reason) Classify(Exception e) => e switch
+    {
+        // The server's reply text may quote the address, so only the codes are kept.
+        SmtpCommandException smtp => (
+            (int)smtp.StatusCode >= 500 && smtp.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted,
+            $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode})"),
+        _ => (false, $"{e.GetType().Name}: {e.Message}"),
+    };
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[^length..];
+
+    /// <summary>base * 2^(attempt-1), capped, less up to 20% jitter so retries after an outage spread out.</summary>
+    public static TimeSpan Backoff(int attempt, TimeSpan baseDelay, TimeSpan cap)
+    {
+        var exponential = baseDelay.TotalMilliseconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
+        var capped = Math.Min(exponential, cap.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (1 - 0.2 * Random.Shared.NextDouble()));
+    }
+}

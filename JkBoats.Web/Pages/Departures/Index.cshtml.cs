@@ -1,0 +1,111 @@
+using System.Globalization;
+using JkBoats.Data;
+using JkBoats.Data.Departures;
+using JkBoats.Web.Pages.Shared;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace JkBoats.Web.Pages.Departures;
+
+public sealed record QuickPick(string Label, DateOnly Day, int Days, bool Current);
+
+public sealed class IndexModel(DepartureRepository departures, OperatorCalendar calendar) : PageModel
+{
+    public const int MaxDays = 7;
+
+    [BindProperty(SupportsGet = true, Name = "destination")]
+    public string? Destination { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "date")]
+    public string? Date { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "days")]
+    public int? Days { get; set; }
+
+    public DateOnly Today { get; private set; }
+
+    public DateOnly Day { get; private set; }
+
+    public int SpanDays { get; private set; } = 1;
+
+    public string? DateError { get; private set; }
+
+    public IReadOnlyList<string> Destinations { get; private set; } = [];
+
+    public IReadOnlyList<DepartureListing> Departures { get; private set; } = [];
+
+    public DateOnly? NextDay { get; private set; }
+
+    public IReadOnlyList<QuickPick> QuickPicks { get; private set; } = [];
+
+    public OperatorCalendar Calendar => calendar;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        Today = calendar.Today;
+        Day = Today;
+        if (!string.IsNullOrWhiteSpace(Date))
+        {
+            if (DateOnly.TryParseExact(Date.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            {
+                Day = day < Today ? Today : day;
+            }
+            else
+            {
+                DateError = "Choose a date from the calendar.";
+            }
+        }
+        SpanDays = Math.Clamp(Days ?? 1, 1, MaxDays);
+        Destination = string.IsNullOrWhiteSpace(Destination) ? null : Destination.Trim();
+
+        var now = calendar.UtcNow;
+        var fromUtc = calendar.StartOfDayUtc(Day);
+        var toUtc = calendar.StartOfDayUtc(Day.AddDays(SpanDays));
+        Destinations = await departures.ListDestinationsAsync(now, ct);
+        Departures = await departures.SearchAsync(new DepartureSearch(Destination, fromUtc < now ? now : fromUtc, toUtc), ct);
+        if (Departures.All(d => d.AvailableSeats == 0))
+        {
+            var next = await departures.NextDepartureTimeAsync(Destination, toUtc > now ? toUtc : now, ct);
+            NextDay = next is null ? null : DateOnly.FromDateTime(calendar.ToLocal(next.Value));
+        }
+        QuickPicks = BuildQuickPicks();
+        return this.PageOrFragment("_DepartureList");
+    }
+
+    public string ResultsTitle => SpanDays == 1
+        ? Day == Today ? $"Today, {Display.ShortDay(Day)}" : Day == Today.AddDays(1) ? $"Tomorrow, {Display.ShortDay(Day)}" : Display.LongDay(Day)
+        : $"{Display.ShortDay(Day)} – {Display.ShortDay(Day.AddDays(SpanDays - 1))}";
+
+    public string SearchUrl(DateOnly day, int days = 1, string? destination = null)
+    {
+        var query = new List<string>();
+        destination ??= Destination;
+        if (destination is not null)
+        {
+            query.Add("destination=" + Uri.EscapeDataString(destination));
+        }
+        query.Add("date=" + Display.Iso(day));
+        if (days > 1)
+        {
+            query.Add("days=" + days);
+        }
+        return "/?" + string.Join('&', query);
+    }
+
+    private List<QuickPick> BuildQuickPicks()
+    {
+        var saturday = Today.DayOfWeek switch
+        {
+            DayOfWeek.Saturday => Today,
+            DayOfWeek.Sunday => Today,
+            _ => Today.AddDays(DayOfWeek.Saturday - Today.DayOfWeek),
+        };
+        var weekendDays = Today.DayOfWeek == DayOfWeek.Sunday ? 1 : 2;
+        return
+        [
+            new("Today", Today, 1, Day == Today && SpanDays == 1),
+            new("Tomorrow", Today.AddDays(1), 1, Day == Today.AddDays(1) && SpanDays == 1),
+            new("This weekend", saturday, weekendDays, Day == saturday && SpanDays == weekendDays),
+        ];
+    }
+}

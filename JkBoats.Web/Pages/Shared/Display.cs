@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace JkBoats.Web.Pages.Shared;
+
+/// <summary>How the site writes money, times and seat counts.</summary>
+public static class Display
+{
+    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
+
+    public static string Price(decimal amount) => amount.ToString("C", Culture);
+
+    public static string Time(DateTime local) => local.ToString("HH:mm", Culture);
+
+    public static string Day(DateTime local) => local.ToString("ddd d MMM", Culture);
+
+    public static string LongDay(DateOnly day) => day.ToString("dddd d MMMM yyyy", Culture);
+
+    public static string ShortDay(DateOnly day) => day.ToString("ddd d MMM", Culture);
+
+    public static string DayAndTime(DateTime local) => local.ToString("dddd d MMMM, HH:mm", Culture);
+
+    public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Seats(int count) => count == 1 ? "1 seat" : $"{count} seats";
+
+    public const int FewSeats = 5;
+
+    public static string SeatsLeft(int available) => available switch
+    {
+        <= 0 => "Sold out",
+        <= FewSeats => $"Only {available} left",
+        _ => $"{available} seats left",
+    };
+
+    /// <summary>Enough of an email address for its owner to recognise it, not enough to harvest it.</summary>
+    public static string MaskEmail(string email)
+    {
+        var at = email.LastIndexOf('@');
+        return at <= 0 ? "your email address" : $"{email[0]}•••{email[at..]}";
+    }
+}

@@ -19,6 +19,8 @@ public sealed record DeskBooking(
     decimal TotalPrice, string Channel, DateTime? CheckedInAt, DateTime? CancelledAt, string? CancellationReason, DateTime CreatedAt,
     Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, string DepartureStatus);
 
+public sealed record BookingEmail(Guid Id, string Kind, string Status, int Attempts, string? LastError, DateTime? SentAt, DateTime CreatedAt);
+
 /// <summary>What the front desk reads: the day's board, manifests, and booking search with partial matches.</summary>
 public sealed class DeskRepository(NpgsqlDataSource db)
 {
@@ -103,6 +105,28 @@ public sealed class DeskRepository(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<DeskBooking>(new CommandDefinition(
             BookingSelect + where, new { pattern, digits, limit = MaxSearchResults }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<BookingEmail>> EmailsAsync(Guid bookingId, CancellationToken ct)
+    {
+        const string sql = """
+            select id, kind, status, attempts, last_error, sent_at, created_at
+            from email_outbox where booking_id = @bookingId order by created_at
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<BookingEmail>(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Queues the booking's current confirmation again (or its cancellation, if cancelled); false when it has no email address.</summary>
+    public async Task<bool> QueueResendAsync(Guid bookingId, CancellationToken ct)
+    {
+        const string sql = """
+            insert into email_outbox (kind, booking_id, recipient)
+            select case when status = 'cancelled' then 'booking_cancelled' else 'booking_confirmed' end, id, email
+            from bookings where id = @bookingId and email is not null
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct)) == 1;
     }
 
     private const string BookingSelect = """

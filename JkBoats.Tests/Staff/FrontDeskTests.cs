@@ -157,4 +157,23 @@ public sealed class FrontDeskTests(AppFixture fixture)
         var byPhone = await agent.GetDocumentAsync("/staff/bookings?q=555-7321");
         Assert.Contains(byPhone.QuerySelectorAll("#results td"), td => td.TextContent.Trim() == code);
     }
+
+    [Fact]
+    public async Task The_booking_page_shows_email_status_and_resend_queues_another_email()
+    {
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);
+        var booked = await BookingApi.PostAsync(fixture.CreateClient(), BookingApi.Body(departure.DepartureId, 1));
+        var bookingId = booked.Body.GetProperty("booking_id").GetGuid();
+        var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
+
+        var page = await agent.GetDocumentAsync($"/staff/bookings/{bookingId}");
+        Assert.Single(page.QuerySelectorAll("#emails [data-email-status]"));
+
+        var response = await agent.SubmitAsync($"/staff/bookings/{bookingId}", "#emails form", []);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("select count(*) from email_outbox where booking_id = @bookingId and kind = 'booking_confirmed'", new { bookingId }));
+        Assert.Equal(2, (await agent.GetDocumentAsync($"/staff/bookings/{bookingId}")).QuerySelectorAll("#emails [data-email-status]").Length);
+    }
 }

@@ -3,6 +3,7 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Email;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,11 +12,13 @@ using Npgsql;
 namespace JkBoats.Web.Pages.Staff.Bookings;
 
 public sealed class DetailsModel(
-    DeskRepository desk, DepartureRepository departures, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar) : PageModel
+    DeskRepository desk, DepartureRepository departures, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar, OutboxSignal outbox) : PageModel
 {
     public DeskBooking Booking { get; private set; } = null!;
 
     public IReadOnlyList<DepartureListing> MoveTargets { get; private set; } = [];
+
+    public IReadOnlyList<BookingEmail> Emails { get; private set; } = [];
 
     public bool JustSold { get; private set; }
 
@@ -68,6 +71,16 @@ public sealed class DetailsModel(
         };
     }
 
+    public async Task<IActionResult> OnPostResendAsync(Guid id, CancellationToken ct)
+    {
+        if (!await desk.QueueResendAsync(id, ct))
+        {
+            return await ShowProblemAsync(id, "This booking has no email address to send to.", ct);
+        }
+        outbox.Poke();
+        return Flash(id, "Email queued; it normally leaves within seconds.");
+    }
+
     private IActionResult Flash(Guid id, string message)
     {
         TempData["Flash"] = message;
@@ -88,6 +101,7 @@ public sealed class DetailsModel(
             return false;
         }
         Booking = booking;
+        Emails = await desk.EmailsAsync(id, ct);
         var now = calendar.UtcNow;
         MoveTargets = (await departures.SearchAsync(new DepartureSearch(null, now, now.AddDays(30), 300), ct))
             .Where(d => d.DepartureId != booking.DepartureId && d.AvailableSeats >= booking.SeatsBooked)

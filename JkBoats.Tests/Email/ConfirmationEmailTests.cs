@@ -43,11 +43,12 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         Assert.Equal(("sent", 1), (row.Status, row.Attempts));
         Assert.NotNull(row.SentAt);
 
-        var localDeparture = TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone))
-            .ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone));
+        var localDeparture = local.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+        var arriveBy = $"be at the pier by {local.AddMinutes(-15):HH:mm}";
         Assert.NotEqual(departure.DepartureTime.ToString("HH:mm", CultureInfo.InvariantCulture), localDeparture[^5..]);
         var text = message.TextBody;
-        foreach (var expected in new[] { code, "Grace Hopper", departure.BoatName, departure.Destination, localDeparture, "2 seats", "50.00", "photo ID", "be at the pier by" })
+        foreach (var expected in new[] { code, "Grace Hopper", departure.BoatName, departure.Destination, localDeparture, "2 seats", "$50.00", "photo ID", arriveBy })
         {
             Assert.Contains(expected, text);
         }
@@ -55,7 +56,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         var html = await new HtmlParser().ParseDocumentAsync(message.HtmlBody!);
         Assert.Equal(code, html.QuerySelector("#confirmation-code")!.TextContent);
         var details = html.QuerySelector("#booking-details")!.TextContent;
-        foreach (var expected in new[] { departure.BoatName, departure.Destination, localDeparture, "2 seats", "50.00" })
+        foreach (var expected in new[] { departure.BoatName, departure.Destination, localDeparture, "2 seats", "$50.00" })
         {
             Assert.Contains(expected, details);
         }
@@ -135,8 +136,8 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         var page = await new HtmlParser().ParseDocumentAsync(await response.Content.ReadAsStringAsync());
         Assert.Equal(code, page.QuerySelector("#confirmation-code")!.TextContent);
         Assert.Equal("Confirmed", page.QuerySelector("#booking-status")!.TextContent);
-        Assert.Equal("3", page.QuerySelector("#booking-seats")!.TextContent);
-        Assert.Equal("90.00", page.QuerySelector("#booking-total")!.TextContent);
+        Assert.Equal("3 seats", page.QuerySelector("#booking-seats")!.TextContent);
+        Assert.Equal("$90.00", page.QuerySelector("#booking-total")!.TextContent);
         Assert.Equal(departure.Destination, page.QuerySelector("#booking-destination")!.TextContent);
         Assert.DoesNotContain(email, page.Body!.TextContent);
         Assert.DoesNotContain("Linda Link", page.Body!.TextContent);

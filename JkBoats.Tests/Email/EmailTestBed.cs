@@ -44,7 +44,7 @@ public sealed class EmailTestBed : IAsyncDisposable
             ["Email:Smtp:Host"] = "127.0.0.1",
             ["Email:Smtp:Port"] = Smtp.Port.ToString(),
             ["Email:Smtp:UseTls"] = "None",
-            ["Email:Smtp:Timeout"] = "00:00:05",
+            ["Email:Smtp:Timeout"] = "00:00:03",
             ["Email:Worker:PollInterval"] = "00:00:00.200",
             ["Email:Worker:LeaseDuration"] = "00:00:10",
             ["Email:Worker:BackoffBase"] = "00:00:00.400",

@@ -15,29 +15,61 @@ public sealed class OutboxFaultTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task When_the_mail_server_is_down_the_booking_succeeds_and_the_email_arrives_once_it_comes_up()
+    public async Task When_the_mail_server_is_down_bookings_succeed_and_each_email_arrives_once_it_comes_up()
     {
         await using var bed = await EmailTestBed.CreateAsync(SmtpTestServer.Stopped());
         var app = bed.StartApp();
         using var http = app.CreateHttpClient();
         var departure = await bed.Data.CreateDepartureAsync();
-        var email = $"patient.{Guid.NewGuid():N}@example.com";
+        var emails = Enumerable.Range(0, 3).Select(i => $"patient{i}.{Guid.NewGuid():N}@example.com").ToList();
 
-        var answer = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1, new { email, full_name = "Pat Ient", phone = "+14155550132" }));
+        var answers = new List<BookingApi.Answer>();
+        foreach (var email in emails)
+        {
+            answers.Add(await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1, new { email, full_name = "Pat Ient", phone = "+14155550132" })));
+        }
 
-        Assert.Equal(201, answer.Status);
-        var bookingId = answer.Body.GetProperty("booking_id").GetGuid();
-        await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(bookingId)).Single() is { Status: "failed", Attempts: >= 2 },
+        Assert.All(answers, answer => Assert.Equal(201, answer.Status));
+        var bookingIds = answers.Select(answer => answer.Body.GetProperty("booking_id").GetGuid()).ToList();
+        await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(bookingIds[0])).Single() is { Status: "failed", Attempts: >= 2 },
             Patience, "two refused attempts");
-        Assert.Contains("refused", (await bed.OutboxRowsAsync(bookingId)).Single().LastError, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("refused", (await bed.OutboxRowsAsync(bookingIds[0])).Single().LastError, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(bed.Smtp.Deliveries);
 
         bed.Smtp.StartAgain();
 
-        await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(bookingId)).Single().Status == "sent", Patience, "the email sent");
+        foreach (var bookingId in bookingIds)
+        {
+            await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(bookingId)).Single().Status == "sent", Patience, "every email sent");
+        }
         await bed.StopAppsAsync();
-        Assert.Single(bed.Smtp.DeliveriesTo(email));
-        Assert.Single(bed.Smtp.AttemptsFor(email));
+        Assert.All(emails, email => Assert.Single(bed.Smtp.DeliveriesTo(email)));
+        Assert.All(emails, email => Assert.Single(bed.Smtp.AttemptsFor(email)));
+    }
+
+    [Fact]
+    public async Task Stopping_the_app_lets_the_send_in_flight_finish_and_returns_the_rest_of_the_batch_to_the_queue()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        bed.Smtp.DataDelay = TimeSpan.FromMilliseconds(700);
+        var booker = bed.StartApp(new Dictionary<string, string?> { ["Email:Worker:Enabled"] = "false" });
+        using var http = booker.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(201, (await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1))).Status);
+        }
+        bed.StartApp(new Dictionary<string, string?> { ["Email:Worker:BatchSize"] = "10" });
+
+        await Eventually.HoldsAsync(() => bed.Smtp.RecipientAttempts.Count >= 1, Patience, "a send in flight");
+        await bed.StopAppsAsync();
+
+        await using var connection = await bed.Db.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(string Status, int Attempts, string? ClaimedBy)>(
+            "select status, attempts, claimed_by from email_outbox")).AsList();
+        Assert.Equal(1, rows.Count(row => row.Status == "sent"));
+        Assert.Single(bed.Smtp.Deliveries);
+        Assert.Equal(3, rows.Count(row => row == ("pending", 0, null)));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Text.Unicode;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
+using JkBoats.Web.Pages.Shared;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -17,7 +18,7 @@ public sealed class UnsendableEmailException(string reason) : Exception(reason);
 public sealed partial class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, IOptions<EmailOptions> options)
 {
-    public static readonly TimeSpan ArriveBefore = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan ArriveBefore = TimeSpan.FromMinutes(15);
 
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
@@ -70,8 +71,8 @@ public sealed partial class BookingEmails(
             ["departure"] = departs.ToString("dddd d MMMM yyyy, HH:mm", invariant),
             ["time_zone"] = calendar.TimeZone.Id,
             ["arrive_by"] = (departs - ArriveBefore).ToString("HH:mm", invariant),
-            ["seats"] = booking.SeatsBooked == 1 ? "1 seat" : $"{booking.SeatsBooked} seats",
-            ["total"] = booking.TotalPrice.ToString("0.00", invariant),
+            ["seats"] = Display.Seats(booking.SeatsBooked),
+            ["total"] = Display.Price(booking.TotalPrice),
             ["manage_url"] = (await manageLinks.UrlForAsync(booking.BookingId, ct)).AbsoluteUri,
         };
     }
@@ -97,12 +98,11 @@ public sealed partial class BookingEmails(
         Seats:        {{seats}}
         Total:        {{total}} (pay at the desk or on boarding)
 
-        When to arrive: please be at the pier by {{arrive_by}}, 30 minutes before departure. Boarding closes
-        10 minutes before the boat leaves.
+        When to arrive: please be at the pier by {{arrive_by}}, 15 minutes before departure.
         What to bring: this confirmation code (printed or on your phone), a photo ID for every passenger,
         water, sun protection and a warm layer for the crossing.
 
-        View your booking: {{manage_url}}
+        View, print or show your booking: {{manage_url}}
         Keep this link to yourself: anyone who has it can see your booking.
 
         See you on board,
@@ -125,8 +125,7 @@ public sealed partial class BookingEmails(
             <tr><th align="left">Total</th><td>{{total}} (pay at the desk or on boarding)</td></tr>
           </table>
           <h2 style="font-size: 18px;">When to arrive</h2>
-          <p>Please be at the pier by <strong>{{arrive_by}}</strong>, 30 minutes before departure. Boarding closes
-          10 minutes before the boat leaves.</p>
+          <p>Please be at the pier by <strong>{{arrive_by}}</strong>, 15 minutes before departure.</p>
           <h2 style="font-size: 18px;">What to bring</h2>
           <p>This confirmation code (printed or on your phone), a photo ID for every passenger, water, sun protection
           and a warm layer for the crossing.</p>

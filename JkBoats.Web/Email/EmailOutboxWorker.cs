@@ -82,23 +82,34 @@ public sealed class EmailOutboxWorker(
     public async Task<int> RunOnceAsync(CancellationToken stoppingToken)
     {
         var worker = options.Value.Worker;
+        var leaseClock = Stopwatch.StartNew();
         var claimed = await outbox.ClaimDueAsync(_workerId, worker.BatchSize, worker.LeaseDuration, stoppingToken);
         if (claimed.Count == 0)
         {
             return 0;
         }
 
+        // Stop starting sends while one more could outlive the lease: then another worker could take the row too.
+        var sendBudget = worker.LeaseDuration - options.Value.Smtp.Timeout;
         var unsent = claimed.Select(email => email.Id).ToHashSet();
+        string? unreachable = null;
         try
         {
             foreach (var email in claimed)
             {
-                if (stoppingToken.IsCancellationRequested)
+                if (stoppingToken.IsCancellationRequested || leaseClock.Elapsed > sendBudget)
                 {
                     break;
                 }
                 // An in-flight send finishes even during shutdown (bounded by the SMTP timeout); the rest go back.
-                await SendAsync(email, CancellationToken.None);
+                if (unreachable is null)
+                {
+                    unreachable = await SendAsync(email, CancellationToken.None);
+                }
+                else
+                {
+                    await RetryLaterAsync(email, $"not tried, server unreachable: {unreachable}", CancellationToken.None);
+                }
                 unsent.Remove(email.Id);
             }
         }
@@ -113,13 +124,13 @@ public sealed class EmailOutboxWorker(
         return claimed.Count;
     }
 
-    private async Task SendAsync(ClaimedEmail email, CancellationToken ct)
+    /// <summary>Sends one claimed row and records the result; returns the reason when the server could not be reached.</summary>
+    private async Task<string?> SendAsync(ClaimedEmail email, CancellationToken ct)
     {
-        var worker = options.Value.Worker;
-        if (email.Attempts > worker.MaxAttempts)
+        if (email.Attempts > options.Value.Worker.MaxAttempts)
         {
             await GiveUpAsync(email, $"claimed {email.Attempts - 1} times without a result", ct);
-            return;
+            return null;
         }
 
         MimeMessage message;
@@ -130,7 +141,7 @@ public sealed class EmailOutboxWorker(
         catch (UnsendableEmailException e)
         {
             await GiveUpAsync(email, e.Message, ct);
-            return;
+            return null;
         }
 
         var sending = Stopwatch.StartNew();
@@ -141,16 +152,15 @@ public sealed class EmailOutboxWorker(
         catch (Exception e)
         {
             var (permanent, reason) = Classify(e);
-            if (permanent || email.Attempts >= worker.MaxAttempts)
+            if (permanent)
             {
                 await GiveUpAsync(email, reason, ct);
-                return;
             }
-            var retryIn = Backoff(email.Attempts, worker.BackoffBase, worker.BackoffCap);
-            await outbox.MarkFailedAsync(email.Id, _workerId, reason, retryIn, ct);
-            log.LogWarning("Email {OutboxId} ({Kind}) for booking {BookingId} failed on attempt {Attempts}, retrying in {RetryIn}: {Reason}",
-                email.Id, email.Kind, email.BookingId, email.Attempts, retryIn, reason);
-            return;
+            else
+            {
+                await RetryLaterAsync(email, reason, ct);
+            }
+            return e is SmtpCommandException ? null : reason;
         }
 
         if (!await outbox.MarkSentAsync(email.Id, _workerId, ct))
@@ -160,6 +170,21 @@ public sealed class EmailOutboxWorker(
         }
         log.LogInformation("Sent {Kind} email {OutboxId} for booking {BookingId} on attempt {Attempts} in {ElapsedMs} ms",
             email.Kind, email.Id, email.BookingId, email.Attempts, sending.ElapsedMilliseconds);
+        return null;
+    }
+
+    private async Task RetryLaterAsync(ClaimedEmail email, string reason, CancellationToken ct)
+    {
+        var worker = options.Value.Worker;
+        if (email.Attempts >= worker.MaxAttempts)
+        {
+            await GiveUpAsync(email, reason, ct);
+            return;
+        }
+        var retryIn = Backoff(email.Attempts, worker.BackoffBase, worker.BackoffCap);
+        await outbox.MarkFailedAsync(email.Id, _workerId, reason, retryIn, ct);
+        log.LogWarning("Email {OutboxId} ({Kind}) for booking {BookingId} failed on attempt {Attempts}, retrying in {RetryIn}: {Reason}",
+            email.Id, email.Kind, email.BookingId, email.Attempts, retryIn, reason);
     }
 
     private async Task GiveUpAsync(ClaimedEmail email, string reason, CancellationToken ct)

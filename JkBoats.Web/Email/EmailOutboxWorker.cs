@@ -164,8 +164,9 @@ public sealed class EmailOutboxWorker(
             return e is SmtpCommandException ? null : reason;
         }
 
+        var marked = await outbox.MarkSentAsync(email.Id, _workerId, ct);
         metrics.Email("sent");
-        if (!await outbox.MarkSentAsync(email.Id, _workerId, ct))
+        if (!marked)
         {
             log.LogWarning("Email {OutboxId} for booking {BookingId} was sent after its lease ran out; it may be sent twice",
                 email.Id, email.BookingId);

@@ -20,8 +20,10 @@ public static class AppSetup
     public static void AddJkBoats(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The app's final configuration, so settings added by a host (tests included) reach the logger too.
         services.AddSerilog((provider, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Configuration(provider.GetRequiredService<IConfiguration>())
+            .ReadFrom.Services(provider)
             .Enrich.FromLogContext());
 
         services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);

@@ -4,8 +4,10 @@ public sealed class MetricsOptions
 {
     public const string Section = "JkBoats:Metrics";
 
-    /// <summary>Networks (CIDR) whose clients may read /metrics without signing in; signed-in staff always may.</summary>
-    public string[] AllowedNetworks { get; set; } = ["127.0.0.0/8", "::1/128"];
+    public static readonly string[] Loopback = ["127.0.0.0/8", "::1/128"];
+
+    /// <summary>Networks (CIDR) whose clients may read /metrics without signing in (loopback when none is set); signed-in staff always may.</summary>
+    public string[] AllowedNetworks { get; set; } = [];
 }
 
 public sealed class WatchdogOptions

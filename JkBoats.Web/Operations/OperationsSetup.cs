@@ -43,7 +43,8 @@ public static class OperationsSetup
             window?.Add(TimeProvider.System.GetElapsedTime(started));
         });
 
-        var networks = ParseNetworks(app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.AllowedNetworks);
+        var configured = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.AllowedNetworks;
+        var networks = ParseNetworks(configured.Length > 0 ? configured : MetricsOptions.Loopback);
         app.UseWhen(http => http.Request.Path.Equals(MetricsPath, StringComparison.OrdinalIgnoreCase), metrics => metrics.Use(async (http, next) =>
         {
             if (!await MayReadMetricsAsync(http, networks))

@@ -9,8 +9,8 @@ public sealed class BarChart
     public const double Width = 720;
     public const double Height = 180;
     private const double Top = 12;
-    private const double Bottom = 24;
-    private const double Left = 36;
+    private const double Bottom = 30;
+    private const double Left = 48;
 
     private BarChart(string id, string title, string description, IReadOnlyList<ChartBar> bars, int scale, IReadOnlyList<ChartTick> ticks)
     {
@@ -57,7 +57,7 @@ public sealed class BarChart
             var label = withCapacity ? $"{d.Day:ddd d MMM}: {d.Seats} of {d.Capacity} seats booked" : $"{d.Day:ddd d MMM}: {d.Seats} seats sold";
             return new ChartBar(d.Day, d.Seats, d.Capacity, label, href(d.Day), x, PlotBottom - height, barWidth, height,
                 PlotBottom - capacityHeight, capacityHeight, d.Day == today,
-                i % 7 == 0 ? d.Day.ToString("d MMM", CultureInfo.InvariantCulture) : null);
+                i % 7 == 0 && i < days.Count - 4 ? d.Day.ToString("d MMM", CultureInfo.InvariantCulture) : null);
         }).ToList();
         var ticks = new[] { 0, scale / 2, scale }.Distinct().Select(v => new ChartTick(v, PlotBottom - plotHeight * v / scale)).ToList();
         var total = days.Sum(d => d.Seats);

@@ -3,11 +3,13 @@ using JkBoats.Data.Bookings;
 using JkBoats.Data.Demo;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Email;
+using JkBoats.Data.Operations;
 using JkBoats.Data.Schedule;
 using JkBoats.Data.Staff;
-using JkBoats.Data.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Prometheus;
 
 namespace JkBoats.Data;
 
@@ -18,6 +20,7 @@ public static class DataServiceCollectionExtensions
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton(dataSource);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new OpsMetrics(Metrics.NewCustomRegistry()));
         services.AddSingleton<OperatorCalendar>();
         services.AddSingleton<BookingValidator>();
         services.AddSingleton<DepartureRepository>();
@@ -30,6 +33,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DeskRepository>();
         services.AddSingleton<ScheduleRepository>();
         services.AddSingleton<StaffRepository>();
+        services.AddSingleton<SeatInvariantWatchdog>();
+        services.AddSingleton<DashboardRepository>();
         return services;
     }
 }

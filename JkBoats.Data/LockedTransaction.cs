@@ -1,4 +1,5 @@
 using Dapper;
+using JkBoats.Data.Operations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,13 +10,16 @@ namespace JkBoats.Data;
 /// Runs a short write transaction that takes departure locks: lock and statement timeouts set inside it,
 /// retried whole on deadlock or serialization failure, and answered "busy" when a lock stays taken.
 /// </summary>
-public sealed class LockedTransaction(NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, ILogger<LockedTransaction> log)
+public sealed class LockedTransaction(
+    NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, OpsMetrics metrics, ILogger<LockedTransaction> log)
 {
     public async Task<T> RunAsync<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, Func<T> busy, CancellationToken ct)
     {
         var settings = options.Value;
+        var operation = OpsMetrics.OperationOf(what);
         var started = clock.GetTimestamp();
         var conflicts = 0;
+        var retries = 0;
         while (true)
         {
             var lockTimeout = settings.LockTimeout - clock.GetElapsedTime(started);
@@ -23,12 +27,15 @@ public sealed class LockedTransaction(NpgsqlDataSource db, IOptions<JkBoatsOptio
             {
                 return Busy(what, "lock wait budget spent", busy);
             }
+            var timing = LockTiming.Begin();
             try
             {
                 await using var connection = await db.OpenConnectionAsync(ct);
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await SetTimeoutsAsync(connection, tx, lockTimeout, settings.StatementTimeout, ct);
-                return await work(connection, tx);
+                var result = await work(connection, tx);
+                metrics.Retries(operation, retries);
+                return result;
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
             {
@@ -36,6 +43,8 @@ public sealed class LockedTransaction(NpgsqlDataSource db, IOptions<JkBoatsOptio
                 {
                     return Busy(what, e.SqlState, busy);
                 }
+                metrics.Retry(operation, RetryReason(e.SqlState));
+                retries++;
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 * conflicts)), ct);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
@@ -44,14 +53,34 @@ public sealed class LockedTransaction(NpgsqlDataSource db, IOptions<JkBoatsOptio
                 {
                     return Busy(what, e.SqlState, busy);
                 }
+                metrics.Retry(operation, RetryReason(e.SqlState));
+                retries++;
             }
             catch (NpgsqlException e) when (e.IsTransient && !ct.IsCancellationRequested)
             {
                 log.LogWarning(e, "{What} could not reach the database", what);
                 return busy();
             }
+            finally
+            {
+                if (timing.Waited is { } waited)
+                {
+                    metrics.LockWait(operation, waited);
+                    metrics.LockHeld(operation, timing.Held);
+                }
+            }
         }
     }
+
+    public static string RetryReason(string sqlState) => sqlState switch
+    {
+        PostgresErrorCodes.SerializationFailure => "serialization",
+        PostgresErrorCodes.DeadlockDetected => "deadlock",
+        PostgresErrorCodes.LockNotAvailable => "lock_timeout",
+        PostgresErrorCodes.QueryCanceled => "statement_timeout",
+        "23505" => "unique_violation",
+        _ => sqlState,
+    };
 
     public static Task SetTimeoutsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, TimeSpan lockTimeout, TimeSpan statementTimeout, CancellationToken ct)
     {

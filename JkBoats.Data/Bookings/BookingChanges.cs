@@ -1,5 +1,6 @@
 using Dapper;
 using JkBoats.Data.Email;
+using JkBoats.Data.Operations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -25,10 +26,23 @@ public sealed record ChangeOutcome(ChangeResult Result, int AvailableSeats = 0, 
 /// Changes to existing bookings that move seats: cancel and move. Like a booking, each is one transaction
 /// that locks the departure row(s) first, several in ascending id order, so the seat invariant always holds.
 /// </summary>
-public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock, OutboxSignal outbox, ILogger<BookingChanges> log)
+public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock, OutboxSignal outbox, OpsMetrics metrics, ILogger<BookingChanges> log)
 {
     /// <summary>Cancels a confirmed booking and returns its seats. With a cut-off, refuses once departure is nearer than it.</summary>
-    public Task<ChangeOutcome> CancelAsync(Guid bookingId, string reason, string changedBy, TimeSpan? cutoff, CancellationToken ct) =>
+    public async Task<ChangeOutcome> CancelAsync(Guid bookingId, string reason, string changedBy, TimeSpan? cutoff, CancellationToken ct) =>
+        Counted("cancel", await CancelOnceAsync(bookingId, reason, changedBy, cutoff, ct));
+
+    /// <summary>Moves a confirmed booking to another departure, all or nothing; the price follows the new departure.</summary>
+    public async Task<ChangeOutcome> MoveAsync(Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct) =>
+        Counted("move", await MoveOnceAsync(bookingId, targetDepartureId, changedBy, ct));
+
+    private ChangeOutcome Counted(string change, ChangeOutcome outcome)
+    {
+        metrics.Change(change, outcome.Result);
+        return outcome;
+    }
+
+    private Task<ChangeOutcome> CancelOnceAsync(Guid bookingId, string reason, string changedBy, TimeSpan? cutoff, CancellationToken ct) =>
         locked.RunAsync("Cancel booking", async (connection, tx) =>
         {
             var departureId = await DepartureOfAsync(connection, tx, bookingId, ct);
@@ -63,10 +77,9 @@ public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock,
             outbox.Poke();
             log.LogInformation("Cancelled booking {BookingId} on {DepartureId}, {Seats} seats returned", bookingId, departureId, booking.SeatsBooked);
             return new ChangeOutcome(ChangeResult.Done);
-        }, () => new ChangeOutcome(ChangeResult.Busy), ct).RetryIfMovedAsync(() => CancelAsync(bookingId, reason, changedBy, cutoff, ct));
+        }, () => new ChangeOutcome(ChangeResult.Busy), ct).RetryIfMovedAsync(() => CancelOnceAsync(bookingId, reason, changedBy, cutoff, ct));
 
-    /// <summary>Moves a confirmed booking to another departure, all or nothing; the price follows the new departure.</summary>
-    public Task<ChangeOutcome> MoveAsync(Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct) =>
+    private Task<ChangeOutcome> MoveOnceAsync(Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct) =>
         locked.RunAsync("Move booking", async (connection, tx) =>
         {
             var sourceId = await DepartureOfAsync(connection, tx, bookingId, ct);
@@ -114,7 +127,7 @@ public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock,
             outbox.Poke();
             log.LogInformation("Moved booking {BookingId} from {SourceId} to {TargetId}", bookingId, sourceId, targetDepartureId);
             return new ChangeOutcome(ChangeResult.Done);
-        }, () => new ChangeOutcome(ChangeResult.Busy), ct).RetryIfMovedAsync(() => MoveAsync(bookingId, targetDepartureId, changedBy, ct));
+        }, () => new ChangeOutcome(ChangeResult.Busy), ct).RetryIfMovedAsync(() => MoveOnceAsync(bookingId, targetDepartureId, changedBy, ct));
 
     /// <summary>Marks a confirmed booking boarded, or undoes that. Seats do not change, so no departure lock is needed.</summary>
     public async Task<bool> SetCheckedInAsync(NpgsqlDataSource db, Guid bookingId, bool checkedIn, string changedBy, CancellationToken ct)
@@ -152,7 +165,9 @@ public sealed class BookingChanges(LockedTransaction locked, TimeProvider clock,
             order by id
             for no key update
             """;
+        var waitStarted = LockTiming.StartWaiting();
         var rows = await connection.QueryAsync<LockedDepartureRow>(new CommandDefinition(sql, new { ids }, tx, cancellationToken: ct));
+        LockTiming.Acquired(waitStarted);
         return rows.AsList();
     }
 

@@ -15,7 +15,7 @@ public sealed class FrontDeskTests(AppFixture fixture)
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 12, departureTime: DateTime.UtcNow.AddHours(2));
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
 
-        var board = await agent.GetDocumentAsync($"/staff?date={DateTime.UtcNow:yyyy-MM-dd}");
+        var board = await agent.GetDocumentAsync($"/staff/board?date={DateTime.UtcNow:yyyy-MM-dd}");
         var row = board.QuerySelector($"tr[data-departure-id='{departure.DepartureId}']");
         Assert.NotNull(row);
         Assert.Equal("12", row.QuerySelector("[data-field='available']")!.TextContent.Trim());
@@ -112,7 +112,7 @@ public sealed class FrontDeskTests(AppFixture fixture)
         var code = booked.Body.GetProperty("confirmation_code").GetString()!;
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
 
-        var response = await agent.SubmitAsync("/staff", "form[action*='CheckIn'], form:has(#code)", new() { ["code"] = code.ToLowerInvariant() });
+        var response = await agent.SubmitAsync("/staff/board", "form[action*='CheckIn'], form:has(#code)", new() { ["code"] = code.ToLowerInvariant() });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"{code} checked in", (await StaffSession.ParseAsync(response)).QuerySelector("[role='status']")!.TextContent);

@@ -1,4 +1,5 @@
 using JkBoats.Data;
+using JkBoats.Data.Operations;
 using JkBoats.Data.Schedule;
 using JkBoats.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,7 @@ public sealed class RecurringScheduleTests : IAsyncLifetime
     {
         var options = Options.Create(new JkBoatsOptions { TimeZone = timeZone });
         var calendar = new OperatorCalendar(options, TimeProvider.System);
-        var locked = new LockedTransaction(_db, options, TimeProvider.System, NullLogger<LockedTransaction>.Instance);
+        var locked = new LockedTransaction(_db, options, TimeProvider.System, new OpsMetrics(Prometheus.Metrics.NewCustomRegistry()), NullLogger<LockedTransaction>.Instance);
         return new ScheduleRepository(_db, locked, calendar, new JkBoats.Data.Email.OutboxSignal(), NullLogger<ScheduleRepository>.Instance);
     }
 

@@ -12,7 +12,7 @@ namespace JkBoats.Tests.Staff;
 [Collection(AppCollection.Name)]
 public sealed class StaffAccessTests(AppFixture fixture)
 {
-    private static readonly string[] DeskRoutes = ["/staff", "/staff/bookings?q=JKB", "/staff/departures/{departure}", "/staff/departures/{departure}/walk-in", "/staff/departures/{departure}?handler=Csv"];
+    private static readonly string[] DeskRoutes = ["/staff", "/staff/board", "/staff/bookings?q=JKB", "/staff/departures/{departure}", "/staff/departures/{departure}/walk-in", "/staff/departures/{departure}?handler=Csv"];
 
     private static readonly string[] AdminRoutes = ["/staff/admin/boats", "/staff/admin/departures", "/staff/admin/departures/recurring", "/staff/admin/departures/{departure}", "/staff/admin/departures/{departure}/cancel", "/staff/admin/team"];
 

@@ -4,8 +4,9 @@ using JkBoats.Data;
 using JkBoats.Data.Demo;
 using JkBoats.Migrations;
 using JkBoats.Web.Api;
-using JkBoats.Web.Staff;
 using JkBoats.Web.Email;
+using JkBoats.Web.Operations;
+using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
 using Serilog;
@@ -19,11 +20,15 @@ public static class AppSetup
     public static void AddJkBoats(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The app's final configuration, so settings added by a host (tests included) reach the logger too.
         services.AddSerilog((provider, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Configuration(provider.GetRequiredService<IConfiguration>())
+            .ReadFrom.Services(provider)
             .Enrich.FromLogContext());
 
         services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);
+        // Named per instance so the pool metrics can pick this app's pool out of Npgsql's process-wide meter.
+        var poolName = $"jkboats-{Guid.NewGuid():N}";
         services.AddJkBoatsData(provider =>
         {
             var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString("JkBoats");
@@ -32,9 +37,10 @@ public static class AppSetup
                 throw new InvalidOperationException(
                     "No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
             }
-            return new NpgsqlDataSourceBuilder(connectionString).Build();
+            return new NpgsqlDataSourceBuilder(connectionString) { Name = poolName }.Build();
         });
         services.AddJkBoatsEmail();
+        services.AddJkBoatsOperations(poolName);
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -106,6 +112,7 @@ public static class AppSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseJkBoatsOperations();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Operations;
 using JkBoats.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace JkBoats.Web.Pages.Staff.Departures;
 
 /// <summary>Sells seats to someone at the counter: name, phone, seats (email optional), one submit.</summary>
-public sealed class WalkInModel(DeskRepository desk, BookingValidator validator, BookingEngine engine, OperatorCalendar calendar) : PageModel
+public sealed class WalkInModel(DeskRepository desk, BookingValidator validator, BookingEngine engine, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
 
@@ -47,6 +48,7 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
         var booking = validator.Validate(new BookingInput(id, Seats, FullName, Email, Phone), Errors, emailRequired: false);
         if (booking is null)
         {
+            metrics.Booking(BookingChannel.Desk, Outcomes.ValidationError);
             return Page();
         }
         var key = IdempotencyKey is { Length: > 0 and <= 100 } ? "desk-" + IdempotencyKey : null;

@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace JkBoats.Web.Pages.Staff;
 
-public sealed class IndexModel(DeskRepository desk, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar) : PageModel
+public sealed class BoardModel(DeskRepository desk, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar) : PageModel
 {
     public DateOnly Day { get; private set; }
 

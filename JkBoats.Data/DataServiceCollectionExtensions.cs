@@ -2,9 +2,14 @@ using Dapper;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Demo;
 using JkBoats.Data.Departures;
+using JkBoats.Data.Desk;
 using JkBoats.Data.Email;
+using JkBoats.Data.Operations;
+using JkBoats.Data.Schedule;
+using JkBoats.Data.Staff;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Prometheus;
 
 namespace JkBoats.Data;
 
@@ -15,6 +20,7 @@ public static class DataServiceCollectionExtensions
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton(dataSource);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new OpsMetrics(Metrics.NewCustomRegistry()));
         services.AddSingleton<OperatorCalendar>();
         services.AddSingleton<BookingValidator>();
         services.AddSingleton<DepartureRepository>();
@@ -22,6 +28,13 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<BookingEngine>();
         services.AddEmailOutbox();
         services.AddSingleton<DemoData>();
+        services.AddSingleton<LockedTransaction>();
+        services.AddSingleton<BookingChanges>();
+        services.AddSingleton<DeskRepository>();
+        services.AddSingleton<ScheduleRepository>();
+        services.AddSingleton<StaffRepository>();
+        services.AddSingleton<SeatInvariantWatchdog>();
+        services.AddSingleton<DashboardRepository>();
         return services;
     }
 }

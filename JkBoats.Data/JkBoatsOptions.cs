@@ -20,5 +20,8 @@ public sealed class JkBoatsOptions
     /// <summary>Retries of a whole booking transaction after a serialization failure or deadlock.</summary>
     public int MaxTransactionRetries { get; set; } = 3;
 
+    /// <summary>Customers may cancel through their manage link until this long before departure; later, only the desk can.</summary>
+    public TimeSpan CustomerCancelCutoff { get; set; } = TimeSpan.FromHours(24);
+
     public bool DemoMode { get; set; }
 }

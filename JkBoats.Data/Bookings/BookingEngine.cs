@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using JkBoats.Data.Email;
+using JkBoats.Data.Operations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,29 +14,49 @@ namespace JkBoats.Data.Bookings;
 /// available_seats + confirmed seats = capacity holds for every departure at every moment.
 /// </summary>
 public sealed class BookingEngine(
-    NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, OutboxSignal outbox, ILogger<BookingEngine> log)
+    NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, OutboxSignal outbox, OpsMetrics metrics, ILogger<BookingEngine> log)
 {
     private const string UniqueViolation = "23505";
     private const int MaxCollisionRetries = 5;
+    private const string Operation = "book";
 
     public async Task<BookingOutcome> BookAsync(BookingCommand command, CancellationToken ct)
+    {
+        try
+        {
+            var outcome = await BookWithRetriesAsync(command, ct);
+            metrics.Booking(command.Channel, Outcomes.Of(outcome));
+            return outcome;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            metrics.Booking(command.Channel, Outcomes.SystemError);
+            throw;
+        }
+    }
+
+    private async Task<BookingOutcome> BookWithRetriesAsync(BookingCommand command, CancellationToken ct)
     {
         var settings = options.Value;
         var fingerprint = Fingerprint(command.Booking);
         var started = clock.GetTimestamp();
         var conflicts = 0;
         var collisions = 0;
+        var retries = 0;
 
         while (true)
         {
             var lockTimeout = settings.LockTimeout - clock.GetElapsedTime(started);
+            var timing = LockTiming.Begin();
             try
             {
                 if (lockTimeout <= TimeSpan.Zero)
                 {
                     return Busy(command, "lock wait budget spent");
                 }
-                return await BookOnceAsync(command, fingerprint, lockTimeout, ct);
+                var outcome = await BookOnceAsync(command, fingerprint, lockTimeout, ct);
+                metrics.Retries(Operation, retries);
+                return outcome;
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
             {
@@ -44,6 +64,7 @@ public sealed class BookingEngine(
                 {
                     return Busy(command, e.SqlState);
                 }
+                Retried(e.SqlState, ref retries);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 * conflicts)), ct);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled && !ct.IsCancellationRequested)
@@ -53,19 +74,35 @@ public sealed class BookingEngine(
                 {
                     return Busy(command, e.SqlState);
                 }
+                Retried(e.SqlState, ref retries);
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation && ++collisions <= MaxCollisionRetries)
             {
                 // A concurrent twin with the same idempotency key won, or a confirmation code collided: the
                 // next attempt sees the twin's booking, or draws a new code.
                 log.LogDebug("Booking retried after unique violation on {Constraint}", e.ConstraintName);
+                Retried(e.SqlState, ref retries);
             }
             catch (NpgsqlException e) when (e.IsTransient && !ct.IsCancellationRequested)
             {
                 log.LogWarning(e, "Booking on {DepartureId} could not reach the database", command.Booking.DepartureId);
                 return Busy(command, "database unavailable");
             }
+            finally
+            {
+                if (timing.Waited is { } waited)
+                {
+                    metrics.LockWait(Operation, waited);
+                    metrics.LockHeld(Operation, timing.Held);
+                }
+            }
         }
+    }
+
+    private void Retried(string sqlState, ref int retries)
+    {
+        metrics.Retry(Operation, LockedTransaction.RetryReason(sqlState));
+        retries++;
     }
 
     private BookingOutcome Busy(BookingCommand command, string reason)
@@ -118,10 +155,10 @@ public sealed class BookingEngine(
             where d.id = @DepartureId
             for no key update of d
             """;
-        var lockWait = Stopwatch.StartNew();
+        var lockWaitStarted = LockTiming.StartWaiting();
         var departure = await connection.QuerySingleOrDefaultAsync<LockedDeparture>(
             new CommandDefinition(lockDeparture, new { booking.DepartureId }, tx, cancellationToken: ct));
-        lockWait.Stop();
+        LockTiming.Acquired(lockWaitStarted);
 
         if (departure is null)
         {
@@ -158,6 +195,7 @@ public sealed class BookingEngine(
                 insert into email_outbox (kind, booking_id, recipient)
                 select @EmailKind, booked.id, @Email
                 from booked
+                where @Email::text is not null
             )
             select id as booking_id, total_price, created_at
             from booked
@@ -182,7 +220,7 @@ public sealed class BookingEngine(
         outbox.Poke();
 
         log.LogInformation("Booked {Seats} seats on {DepartureId} as {BookingId} via {Channel} (lock wait {LockWaitMs} ms)",
-            booking.Seats, booking.DepartureId, inserted.BookingId, command.Channel, lockWait.ElapsedMilliseconds);
+            booking.Seats, booking.DepartureId, inserted.BookingId, command.Channel, LockTiming.Current?.Waited?.TotalMilliseconds);
 
         return new BookingOutcome.Confirmed(new BookingConfirmation(
             inserted.BookingId, code, "confirmed", booking.DepartureId, departure.BoatName, departure.DepartureTime,
@@ -207,7 +245,7 @@ public sealed class BookingEngine(
     /// <summary>What makes two requests "the same request" for an idempotency key.</summary>
     public static string Fingerprint(ValidBooking booking)
     {
-        var canonical = string.Join('\n', booking.DepartureId, booking.Seats, booking.Customer.Email, booking.Customer.FullName, booking.Customer.Phone);
+        var canonical = string.Join('\n', booking.DepartureId, booking.Seats, booking.Customer.Email ?? "", booking.Customer.FullName, booking.Customer.Phone);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
@@ -217,7 +255,7 @@ public sealed class BookingEngine(
 
     private sealed record EarlierBooking(
         Guid BookingId, string ConfirmationCode, string Status, Guid DepartureId, string BoatName, DateTime DepartureTime,
-        string Destination, int SeatsBooked, decimal TotalPrice, string Email, string FullName, string Phone,
+        string Destination, int SeatsBooked, decimal TotalPrice, string? Email, string FullName, string Phone,
         DateTime CreatedAt, string? RequestFingerprint)
     {
         public BookingConfirmation ToConfirmation() => new(

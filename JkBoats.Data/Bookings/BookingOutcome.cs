@@ -19,7 +19,7 @@ public sealed record BookingConfirmation(
     string Destination,
     int SeatsBooked,
     decimal TotalPrice,
-    string Email,
+    string? Email,
     string FullName,
     string Phone,
     DateTime CreatedAt);

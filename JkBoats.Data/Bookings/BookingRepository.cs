@@ -42,6 +42,14 @@ public sealed class BookingRepository(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<BookingConfirmation>(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct));
     }
 
+    /// <summary>Why a cancelled booking was cancelled, as recorded; null while it stands.</summary>
+    public async Task<string?> CancellationReasonAsync(Guid bookingId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select cancellation_reason from bookings where id = @bookingId and status = 'cancelled'", new { bookingId }, cancellationToken: ct));
+    }
+
     private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, CancellationToken ct)
     {
         const string sql = """

@@ -8,8 +8,9 @@ namespace JkBoats.Data.Bookings;
 /// <summary>Raw booking input as a customer or client typed it; any part may be missing.</summary>
 public sealed record BookingInput(Guid? DepartureId, int? Seats, string? FullName, string? Email, string? Phone);
 
-/// <summary>Booking input that passed every rule, normalised (trimmed name, lower-case email, E.164 phone).</summary>
-public sealed record CustomerDetails(string FullName, string Email, string Phone);
+/// <summary>Booking input that passed every rule, normalised (trimmed name, lower-case email, E.164 phone).
+/// Only walk-ins booked at the desk may have no email.</summary>
+public sealed record CustomerDetails(string FullName, string? Email, string Phone);
 
 public sealed record ValidBooking(Guid DepartureId, int Seats, CustomerDetails Customer);
 
@@ -30,7 +31,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options)
 
     public int MaxSeats => options.Value.MaxSeatsPerBooking;
 
-    public ValidBooking? Validate(BookingInput input, IDictionary<string, string[]> errors)
+    public ValidBooking? Validate(BookingInput input, IDictionary<string, string[]> errors, bool emailRequired = true)
     {
         if (input.DepartureId is null || input.DepartureId == Guid.Empty)
         {
@@ -47,11 +48,11 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options)
         }
 
         var name = ValidateName(input.FullName, errors);
-        var email = ValidateEmail(input.Email, errors);
+        var email = emailRequired || !string.IsNullOrWhiteSpace(input.Email) ? ValidateEmail(input.Email, errors) : null;
         var phone = ValidatePhone(input.Phone, errors);
 
         return errors.Count == 0
-            ? new ValidBooking(input.DepartureId!.Value, input.Seats!.Value, new CustomerDetails(name!, email!, phone!))
+            ? new ValidBooking(input.DepartureId!.Value, input.Seats!.Value, new CustomerDetails(name!, email, phone!))
             : null;
     }
 

@@ -32,6 +32,8 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         var bookingId = answer.Body.GetProperty("booking_id").GetGuid();
         var code = answer.Body.GetProperty("confirmation_code").GetString()!;
         await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 1, Patience, "the confirmation email");
+        // The worker marks the row sent just after the SMTP server accepted the message.
+        await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(bookingId)).All(r => r.Status == "sent"), Patience, "the row marked sent");
         var message = bed.Smtp.DeliveriesTo(email)[0].Message;
         var row = Assert.Single(await bed.OutboxRowsAsync(bookingId));
 
@@ -139,7 +141,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_manage_link_shows_the_booking_read_only_and_a_forged_link_gets_the_friendly_not_found_page()
+    public async Task The_manage_link_shows_the_booking_and_a_forged_link_gets_the_friendly_not_found_page()
     {
         await using var bed = await EmailTestBed.CreateAsync();
         var app = bed.StartApp();
@@ -164,7 +166,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         Assert.Equal(departure.Destination, page.QuerySelector("#booking-destination")!.TextContent);
         Assert.DoesNotContain(email, page.Body!.TextContent);
         Assert.DoesNotContain("Linda Link", page.Body!.TextContent);
-        Assert.Empty(page.QuerySelectorAll("form"));
+        Assert.EndsWith("handler=Cancel", Assert.Single(page.QuerySelectorAll("form")).GetAttribute("action"));
 
         var token = path[ManageLinks.PathPrefix.Length..];
         var forged = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
@@ -177,6 +179,42 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
             var friendly = await new HtmlParser().ParseDocumentAsync(await notFound.Content.ReadAsStringAsync());
             Assert.Equal("Page not found", friendly.QuerySelector("h1")!.TextContent);
         }
+    }
+
+    [Fact]
+    public async Task Cancelling_through_the_manage_link_and_moving_at_the_desk_each_send_their_own_email()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        using var http = app.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync(price: 20.00m, destination: "Coral Bay", departureTime: DateTime.UtcNow.AddDays(4));
+        var later = await bed.Data.AddDepartureAsync(departure, DateTime.UtcNow.AddDays(5), destination: "Turtle Cove", price: 25.00m);
+        var email = $"carla.{Guid.NewGuid():N}@example.com";
+        var kept = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 2, new { email, full_name = "Carla <Change>", phone = "+14155550132" }));
+        var dropped = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1, new { email, full_name = "Carla <Change>", phone = "+14155550132" }));
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 2, Patience, "two confirmation emails");
+
+        using var site = new Pages.SiteSession(app.BaseAddress);
+        var links = app.Services.GetRequiredService<ManageLinks>();
+        var droppedId = dropped.Body.GetProperty("booking_id").GetGuid();
+        var manage = await site.GetAsync((await links.UrlForAsync(droppedId, CancellationToken.None)).AbsolutePath);
+        var cancelled = await site.SubmitAsync(manage.Form("#cancel-booking form"));
+        Assert.Equal(HttpStatusCode.SeeOther, cancelled.Status);
+        var moved = await app.Services.GetRequiredService<BookingChanges>()
+            .MoveAsync(kept.Body.GetProperty("booking_id").GetGuid(), later.DepartureId, "desk@jkboats.example", CancellationToken.None);
+        Assert.Equal(ChangeResult.Done, moved.Result);
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 4, Patience, "the cancellation and move emails");
+
+        var messages = bed.Smtp.DeliveriesTo(email).Select(d => d.Message).ToList();
+        var cancellation = Assert.Single(messages, m => m.Subject!.StartsWith("Booking cancelled: ", StringComparison.Ordinal));
+        Assert.Contains(dropped.Body.GetProperty("confirmation_code").GetString()!, cancellation.Subject);
+        Assert.Contains("Cancelled by the customer online", cancellation.TextBody);
+        Assert.Contains("Carla &lt;Change&gt;", cancellation.HtmlBody);
+        var move = Assert.Single(messages, m => m.Subject!.StartsWith("Booking moved: ", StringComparison.Ordinal));
+        Assert.Contains("now Turtle Cove", move.Subject);
+        Assert.Contains("$50.00", move.TextBody);
+        Assert.Equal(4, messages.Select(m => m.MessageId).Distinct().Count());
+        await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(droppedId)).All(r => r.Status == "sent"), Patience, "both rows marked sent");
     }
 
     [Fact]
@@ -196,6 +234,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
 
             var confirmed = Assert.IsType<BookingOutcome.Confirmed>(outcome);
             await Eventually.HoldsAsync(() => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.eml").Any(), Patience, "an .eml file");
+            await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(confirmed.Booking.BookingId)).All(r => r.Status == "sent"), Patience, "the row marked sent");
             var file = Assert.Single(Directory.GetFiles(folder, "*.eml"));
             var row = Assert.Single(await bed.OutboxRowsAsync(confirmed.Booking.BookingId));
             Assert.Equal($"{row.Id:N}@jkboats.example.eml", Path.GetFileName(file));

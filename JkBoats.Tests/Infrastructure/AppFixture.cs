@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -29,9 +30,11 @@ public static class SharedPostgres
 public sealed class JkBoatsApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public JkBoatsApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    public JkBoatsApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         ConnectionString = connectionString;
         _settings = new Dictionary<string, string?>
         {
@@ -73,6 +76,10 @@ public sealed class JkBoatsApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.UseUrls("http://127.0.0.1:0");
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 }
 

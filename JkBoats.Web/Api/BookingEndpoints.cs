@@ -1,6 +1,7 @@
 using System.Text.Json;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Operations;
 using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public sealed record BookingCreatedResponse(
 
 public sealed record BookedDeparture(string BoatName, DateTime DepartureTime, string Destination);
 
-public sealed record BookedCustomer(string Email, string FullName);
+public sealed record BookedCustomer(string? Email, string FullName);
 
 public sealed record InsufficientCapacityResponse(string Error, string Message, int AvailableSeats);
 
@@ -60,16 +61,18 @@ public static class BookingEndpoints
     }
 
     private static async Task<IResult> CreateBooking(
-        HttpContext http, BookingValidator validator, BookingEngine engine, IOptions<JsonOptions> json, CancellationToken ct)
+        HttpContext http, BookingValidator validator, BookingEngine engine, OpsMetrics metrics, IOptions<JsonOptions> json, CancellationToken ct)
     {
         if (!http.Request.HasJsonContentType())
         {
+            metrics.Booking(BookingChannel.Api, Outcomes.ValidationError);
             return ApiResults.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
                 "Unsupported media type", "Send the booking as JSON with Content-Type: application/json.");
         }
         var body = await ReadBodyAsync(http.Request, json.Value.SerializerOptions, ct);
         if (body.Failure is not null)
         {
+            metrics.Booking(BookingChannel.Api, Outcomes.ValidationError);
             return body.Failure;
         }
 
@@ -81,6 +84,7 @@ public static class BookingEndpoints
             errors);
         if (booking is null || errors.Count > 0)
         {
+            metrics.Booking(BookingChannel.Api, Outcomes.ValidationError);
             return ApiResults.Validation(errors);
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using JkBoats.Data.Email;
+using JkBoats.Data.Operations;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -14,7 +15,7 @@ namespace JkBoats.Web.Email;
 /// </summary>
 public sealed class EmailOutboxWorker(
     EmailOutbox outbox, OutboxSignal signal, BookingEmails emails, IEmailTransport transport,
-    IOptions<EmailOptions> options, ILogger<EmailOutboxWorker> log) : BackgroundService
+    IOptions<EmailOptions> options, OpsMetrics metrics, ILogger<EmailOutboxWorker> log) : BackgroundService
 {
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
 
@@ -163,7 +164,9 @@ public sealed class EmailOutboxWorker(
             return e is SmtpCommandException ? null : reason;
         }
 
-        if (!await outbox.MarkSentAsync(email.Id, _workerId, ct))
+        var marked = await outbox.MarkSentAsync(email.Id, _workerId, ct);
+        metrics.Email("sent");
+        if (!marked)
         {
             log.LogWarning("Email {OutboxId} for booking {BookingId} was sent after its lease ran out; it may be sent twice",
                 email.Id, email.BookingId);
@@ -183,6 +186,7 @@ public sealed class EmailOutboxWorker(
         }
         var retryIn = Backoff(email.Attempts, worker.BackoffBase, worker.BackoffCap);
         await outbox.MarkFailedAsync(email.Id, _workerId, reason, retryIn, ct);
+        metrics.Email("failed");
         log.LogWarning("Email {OutboxId} ({Kind}) for booking {BookingId} failed on attempt {Attempts}, retrying in {RetryIn}: {Reason}",
             email.Id, email.Kind, email.BookingId, email.Attempts, retryIn, reason);
     }
@@ -190,6 +194,7 @@ public sealed class EmailOutboxWorker(
     private async Task GiveUpAsync(ClaimedEmail email, string reason, CancellationToken ct)
     {
         await outbox.MarkDeadAsync(email.Id, _workerId, reason, ct);
+        metrics.Email("dead");
         log.LogError("Email {OutboxId} ({Kind}) for booking {BookingId} is dead after {Attempts} attempts: {Reason}",
             email.Id, email.Kind, email.BookingId, email.Attempts, reason);
     }

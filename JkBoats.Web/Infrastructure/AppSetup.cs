@@ -5,6 +5,8 @@ using JkBoats.Data.Demo;
 using JkBoats.Migrations;
 using JkBoats.Web.Api;
 using JkBoats.Web.Email;
+using JkBoats.Web.Operations;
+using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
 using Serilog;
@@ -18,11 +20,15 @@ public static class AppSetup
     public static void AddJkBoats(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The app's final configuration, so settings added by a host (tests included) reach the logger too.
         services.AddSerilog((provider, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Configuration(provider.GetRequiredService<IConfiguration>())
+            .ReadFrom.Services(provider)
             .Enrich.FromLogContext());
 
         services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);
+        // Named per instance so the pool metrics can pick this app's pool out of Npgsql's process-wide meter.
+        var poolName = $"jkboats-{Guid.NewGuid():N}";
         services.AddJkBoatsData(provider =>
         {
             var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString("JkBoats");
@@ -31,9 +37,10 @@ public static class AppSetup
                 throw new InvalidOperationException(
                     "No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
             }
-            return new NpgsqlDataSourceBuilder(connectionString).Build();
+            return new NpgsqlDataSourceBuilder(connectionString) { Name = poolName }.Build();
         });
         services.AddJkBoatsEmail();
+        services.AddJkBoatsOperations(poolName);
 
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -61,7 +68,13 @@ public static class AppSetup
             document.Info.Description = "Find departures, book seats and look bookings up. Times are UTC (ISO-8601), money is decimal.";
             return Task.CompletedTask;
         }));
-        services.AddRazorPages();
+        services.AddStaffAuthentication(builder.Configuration);
+        services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AuthorizeFolder("/Staff", StaffAuthentication.StaffPolicy);
+            pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
+            pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
+        });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 
         services.AddRateLimiter(limiter =>
@@ -97,6 +110,9 @@ public static class AppSetup
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseJkBoatsOperations();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
@@ -128,6 +144,7 @@ public static class AppSetup
         if (app.Configuration.GetValue<bool>("JkBoats:DemoMode"))
         {
             await app.Services.GetRequiredService<DemoData>().SeedAsync(app.Lifetime.ApplicationStopping);
+            await DemoStaff.EnsureAsync(app.Services, app.Logger, app.Lifetime.ApplicationStopping);
         }
     }
 }

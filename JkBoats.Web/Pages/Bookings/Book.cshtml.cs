@@ -1,6 +1,7 @@
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Departures;
+using JkBoats.Data.Operations;
 using JkBoats.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,7 +17,7 @@ public enum BookingStep
 
 /// <summary>Booking in three steps: details, review, confirm. Typed values travel in the forms, never in the URL.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class BookModel(DepartureRepository departures, BookingEngine engine, BookingValidator validator, OperatorCalendar calendar) : PageModel
+public sealed class BookModel(DepartureRepository departures, BookingEngine engine, BookingValidator validator, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
 {
     [BindProperty(Name = "seats")]
     public int? Seats { get; set; }
@@ -105,6 +106,7 @@ public sealed class BookModel(DepartureRepository departures, BookingEngine engi
         var booking = Validate(id);
         if (booking is null)
         {
+            metrics.Booking(BookingChannel.Web, Outcomes.ValidationError);
             return this.PageOrFragment(StepPartial);
         }
         if (!Guid.TryParse(IdempotencyKey, out var key))

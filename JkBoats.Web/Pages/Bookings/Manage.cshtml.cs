@@ -3,20 +3,73 @@ using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using JkBoats.Web.Pages.Shared;
 
 namespace JkBoats.Web.Pages.Bookings;
 
-/// <summary>The page behind the secret link in the confirmation email: the booking, read-only.</summary>
+/// <summary>
+/// The page behind the secret link in the confirmation email: the booking, and a way to cancel it
+/// until the configured cut-off before departure (later, only the front desk can).
+/// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class ManageModel(ManageLinks links, BookingRepository bookings, OperatorCalendar calendar) : PageModel
+public sealed class ManageModel(
+    ManageLinks links, BookingRepository bookings, BookingChanges changes, OperatorCalendar calendar, IOptions<JkBoatsOptions> options)
+    : PageModel
 {
+    public const string ChangedBy = "customer";
+
     public BookingConfirmation Booking { get; private set; } = null!;
 
     public DateTime LocalDeparture { get; private set; }
 
     public string TimeZoneId => calendar.TimeZone.Id;
 
-    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    public TimeSpan Cutoff => options.Value.CustomerCancelCutoff;
+
+    /// <summary>Local time after which the customer can no longer cancel online.</summary>
+    public DateTime LocalCancelDeadline => LocalDeparture - Cutoff;
+
+    public bool CanCancel => Booking.Status == "confirmed" && Booking.DepartureTime - calendar.UtcNow >= Cutoff;
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct) =>
+        await LoadAsync(token, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostCancelAsync(string token, CancellationToken ct)
+    {
+        if (!await LoadAsync(token, ct))
+        {
+            return NotFound();
+        }
+        var outcome = await changes.CancelAsync(Booking.BookingId, "Cancelled by the customer online", ChangedBy, Cutoff, ct);
+        switch (outcome.Result)
+        {
+            case ChangeResult.Done:
+                Notice = "Your booking is cancelled and its seats are released. A confirmation email is on its way.";
+                return this.SeeOther(Request.Path);
+            case ChangeResult.NothingToChange:
+                Notice = "This booking was already cancelled.";
+                return this.SeeOther(Request.Path);
+            case ChangeResult.NotFound:
+                return NotFound();
+            case ChangeResult.TooLate:
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                Problem = $"Online cancellation closed {Display.Duration(Cutoff)} before departure. Please contact the front desk with your confirmation code.";
+                return Page();
+            default:
+                Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                Response.Headers.RetryAfter = "2";
+                Problem = "We are very busy right now and could not cancel your booking. Nothing has changed; please try again in a moment.";
+                return Page();
+        }
+    }
+
+    private async Task<bool> LoadAsync(string token, CancellationToken ct)
     {
         // The token is a secret: keep it out of Referer headers and search engines.
         Response.Headers["Referrer-Policy"] = "no-referrer";
@@ -25,10 +78,10 @@ public sealed class ManageModel(ManageLinks links, BookingRepository bookings, O
         var booking = bookingId is { } id ? await bookings.GetAsync(id, ct) : null;
         if (booking is null)
         {
-            return NotFound();
+            return false;
         }
         Booking = booking;
         LocalDeparture = calendar.ToLocal(booking.DepartureTime);
-        return Page();
+        return true;
     }
 }

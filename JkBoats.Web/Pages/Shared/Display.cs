@@ -21,6 +21,14 @@ public static class Display
 
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>"24 hours", "90 minutes", "2 days": a span as a person would say it.</summary>
+    public static string Duration(TimeSpan span) => span switch
+    {
+        { TotalDays: >= 2 } when span.TotalDays % 1 == 0 => $"{span.TotalDays:0} days",
+        { TotalHours: >= 1 } when span.TotalHours % 1 == 0 => span.TotalHours == 1 ? "1 hour" : $"{span.TotalHours:0} hours",
+        _ => $"{Math.Round(span.TotalMinutes):0} minutes",
+    };
+
     public static string Seats(int count) => count == 1 ? "1 seat" : $"{count} seats";
 
     public const int FewSeats = 5;

@@ -1,0 +1,142 @@
+using Dapper;
+using Npgsql;
+
+namespace JkBoats.Data.Desk;
+
+public sealed record BoardRow(
+    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, string Status, int Capacity, int AvailableSeats,
+    int CheckedInSeats, int Bookings, decimal PricePerSeat)
+{
+    public int SoldSeats => Capacity - AvailableSeats;
+}
+
+public sealed record ManifestRow(
+    Guid BookingId, string ConfirmationCode, string FullName, string Phone, string? Email, int SeatsBooked, decimal TotalPrice,
+    string Status, DateTime? CheckedInAt, string Channel, DateTime CreatedAt);
+
+public sealed record DeskBooking(
+    Guid BookingId, string ConfirmationCode, string Status, string FullName, string Phone, string? Email, int SeatsBooked,
+    decimal TotalPrice, string Channel, DateTime? CheckedInAt, DateTime? CancelledAt, string? CancellationReason, DateTime CreatedAt,
+    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, string DepartureStatus);
+
+public sealed record BookingEmail(Guid Id, string Kind, string Status, int Attempts, string? LastError, DateTime? SentAt, DateTime CreatedAt);
+
+/// <summary>What the front desk reads: the day's board, manifests, and booking search with partial matches.</summary>
+public sealed class DeskRepository(NpgsqlDataSource db)
+{
+    public const int MaxSearchResults = 50;
+
+    public async Task<IReadOnlyList<BoardRow>> BoardAsync(DateTime fromUtc, DateTime toUtc, CancellationToken ct)
+    {
+        const string sql = """
+            select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status, d.capacity, d.available_seats,
+                   coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
+                   (count(bk.id) filter (where bk.status = 'confirmed'))::int as bookings,
+                   d.price_per_seat
+            from departures d
+            join boats b on b.id = d.boat_id
+            left join bookings bk on bk.departure_id = d.id
+            where d.departure_time >= @fromUtc and d.departure_time < @toUtc
+            group by d.id, b.name
+            order by d.departure_time, b.name
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<BoardRow>(new CommandDefinition(sql, new { fromUtc, toUtc }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<BoardRow?> DepartureAsync(Guid departureId, CancellationToken ct)
+    {
+        const string sql = """
+            select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status, d.capacity, d.available_seats,
+                   coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
+                   (count(bk.id) filter (where bk.status = 'confirmed'))::int as bookings,
+                   d.price_per_seat
+            from departures d
+            join boats b on b.id = d.boat_id
+            left join bookings bk on bk.departure_id = d.id
+            where d.id = @departureId
+            group by d.id, b.name
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<BoardRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
+    }
+
+    /// <summary>Every booking on a departure, confirmed first, by name.</summary>
+    public async Task<IReadOnlyList<ManifestRow>> ManifestAsync(Guid departureId, CancellationToken ct)
+    {
+        const string sql = """
+            select id as booking_id, confirmation_code, full_name, phone, email, seats_booked, total_price, status, checked_in_at, channel, created_at
+            from bookings
+            where departure_id = @departureId
+            order by status <> 'confirmed', lower(full_name), created_at
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ManifestRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<DeskBooking?> GetAsync(Guid bookingId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<DeskBooking>(new CommandDefinition(
+            BookingSelect + " where bk.id = @bookingId", new { bookingId }, cancellationToken: ct));
+    }
+
+    public async Task<DeskBooking?> FindByCodeAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<DeskBooking>(new CommandDefinition(
+            BookingSelect + " where bk.confirmation_code = upper(@code)", new { code = code.Trim() }, cancellationToken: ct));
+    }
+
+    /// <summary>Bookings whose code, email, phone or name contains the text; newest departures first.</summary>
+    public async Task<IReadOnlyList<DeskBooking>> SearchAsync(string text, CancellationToken ct)
+    {
+        var term = text.Trim();
+        var pattern = "%" + EscapeLike(term) + "%";
+        var digits = new string(term.Where(char.IsDigit).ToArray());
+        const string where = """
+             where bk.confirmation_code ilike @pattern
+                or bk.email ilike @pattern
+                or bk.full_name ilike @pattern
+                or (length(@digits) >= 4 and bk.phone like '%' || @digits || '%')
+             order by d.departure_time desc, bk.created_at desc
+             limit @limit
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<DeskBooking>(new CommandDefinition(
+            BookingSelect + where, new { pattern, digits, limit = MaxSearchResults }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<IReadOnlyList<BookingEmail>> EmailsAsync(Guid bookingId, CancellationToken ct)
+    {
+        const string sql = """
+            select id, kind, status, attempts, last_error, sent_at, created_at
+            from email_outbox where booking_id = @bookingId order by created_at
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<BookingEmail>(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Queues the booking's current confirmation again (or its cancellation, if cancelled); false when it has no email address.</summary>
+    public async Task<bool> QueueResendAsync(Guid bookingId, CancellationToken ct)
+    {
+        const string sql = """
+            insert into email_outbox (kind, booking_id, recipient)
+            select case when status = 'cancelled' then 'booking_cancelled' else 'booking_confirmed' end, id, email
+            from bookings where id = @bookingId and email is not null
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct)) == 1;
+    }
+
+    private const string BookingSelect = """
+        select bk.id as booking_id, bk.confirmation_code, bk.status, bk.full_name, bk.phone, bk.email, bk.seats_booked, bk.total_price,
+               bk.channel, bk.checked_in_at, bk.cancelled_at, bk.cancellation_reason, bk.created_at,
+               d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status as departure_status
+        from bookings bk
+        join departures d on d.id = bk.departure_id
+        join boats b on b.id = d.boat_id
+        """;
+
+    private static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+}

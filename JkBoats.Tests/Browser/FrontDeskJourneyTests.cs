@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using JkBoats.Tests.Infrastructure;
+using JkBoats.Tests.Staff;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace JkBoats.Tests.Browser;
+
+/// <summary>A day at the counter on a tablet (1024×768): sign in, sell a walk-in by keyboard, board, weather-cancel.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sign_in_sell_a_walk_in_by_keyboard_check_in_print_the_manifest_and_cancel_for_weather()
+    {
+        var staffEmail = await StaffSession.CreateStaffAsync(browser.Site.Db, "admin");
+        var departure = await browser.Site.Data.CreateDepartureAsync(capacity: 12, price: 30m, destination: "Pirate Cove",
+            departureTime: DateTime.UtcNow.AddHours(3));
+        var page = await browser.NewPageAsync(1024, 768);
+        try
+        {
+            await page.GotoAsync($"/staff?date={departure.DepartureTime:yyyy-MM-dd}");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Staff sign-in" })).ToBeVisibleAsync();
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, "tablet-desk-1-sign-in");
+            await page.GetByLabel("Email").FillAsync(staffEmail);
+            await page.GetByLabel("Password").FillAsync(StaffSession.Password);
+            await page.Keyboard.PressAsync("Enter");
+
+            var row = page.Locator($"tr[data-departure-id='{departure.DepartureId}']");
+            await Expect(row.Locator("[data-field=available]")).ToHaveTextAsync("12");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, "tablet-desk-2-board");
+            await row.GetByRole(AriaRole.Link, new() { Name = "Walk-in" }).ClickAsync();
+
+            // From here the keyboard alone: the name field has focus, Tab moves on, Enter books.
+            await Expect(page.GetByLabel("Full name")).ToBeFocusedAsync();
+            var clock = Stopwatch.StartNew();
+            await page.Keyboard.TypeAsync("Walter Walkin");
+            await page.Keyboard.PressAsync("Tab");
+            await page.Keyboard.TypeAsync("415 555 0199");
+            await page.Keyboard.PressAsync("Tab");
+            await page.Keyboard.PressAsync("Tab");
+            await page.Keyboard.PressAsync("Control+A");
+            await page.Keyboard.TypeAsync("3");
+            await page.Keyboard.PressAsync("Enter");
+            var code = page.Locator("[data-field=code]");
+            await Expect(code).ToHaveTextAsync(new Regex("^JKB-[A-Z2-9]{6}$"));
+            output.WriteLine($"walk-in typed and booked in {clock.Elapsed.TotalSeconds:0.0} s of machine time (a person types for the rest)");
+            await Expect(page.GetByText("Walter Walkin · 3 seats · $90.00")).ToBeVisibleAsync();
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, "tablet-desk-3-walk-in-code");
+            Assert.Equal(new SeatState(12, 9, 3, 1), await browser.Site.Data.SeatStateAsync(departure.DepartureId));
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Manifest of this departure" }).ClickAsync();
+            var passenger = page.Locator("#manifest tbody tr", new() { HasText = "Walter Walkin" });
+            await passenger.GetByRole(AriaRole.Button, new() { Name = "Check in" }).ClickAsync();
+            await Expect(passenger.Locator("[data-field=checked-in]")).ToContainTextAsync("✓");
+            await Expect(page.Locator("[data-field=headcount]")).ToContainTextAsync("3 of 3 booked seats checked in");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, "tablet-desk-4-manifest-checked-in");
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Front desk" })).ToBeHiddenAsync();
+            await browser.ScreenshotAsync(page, "tablet-desk-5-manifest-print");
+            await page.EmulateMediaAsync(new() { Media = Media.Screen });
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Cancel departure" }).ClickAsync();
+            await page.GetByLabel("Reason (sent to customers)").FillAsync("Storm warning from the coast guard");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, "tablet-desk-6-weather-cancel");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel departure" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Manifest") })).ToBeVisibleAsync();
+            await Expect(page.Locator("h1 + p strong")).ToHaveTextAsync("Cancelled");
+            await browser.ScreenshotAsync(page, "tablet-desk-7-cancelled");
+            Assert.Equal(new SeatState(12, 12, 0, 0), await browser.Site.Data.SeatStateAsync(departure.DepartureId));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dapper;
+using JkBoats.Data.Staff;
+using JkBoats.Tests.Api;
+using JkBoats.Tests.Infrastructure;
+using JkBoats.Tests.Staff;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace JkBoats.Tests.Operations;
+
+/// <summary>Its own app and database: the test breaks the seat invariant on purpose, which must not leak into other tests.</summary>
+public sealed class WatchdogTests : IAsyncLifetime
+{
+    private readonly CapturedLog _log = new();
+    private JkBoatsApp _app = null!;
+    private TestData _data = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_watchdog");
+        _data = new TestData(Npgsql.NpgsqlDataSource.Create(connectionString));
+        // The log sink is added the way an operator adds one (a Serilog sink the app picks up), not by replacing the logger.
+        _app = new JkBoatsApp(connectionString, services: services => services.AddSingleton<ILogEventSink>(_log));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _data.Db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_corrupted_seat_count_raises_a_critical_log_a_metric_and_a_red_banner()
+    {
+        var departure = await _data.CreateDepartureAsync(capacity: 10);
+        var untouched = await _data.CreateDepartureAsync(capacity: 10);
+        var api = _app.CreateHttpClient();
+        Assert.Equal(201, (await BookingApi.PostAsync(api, BookingApi.Body(departure.DepartureId, 3))).Status);
+        var manager = await StaffSession.SignInAsync(_app, _data.Db, StaffRoles.Agent);
+
+        // Negative control: before the damage, an on-demand check finds nothing.
+        Assert.Equal(HttpStatusCode.SeeOther, (await manager.SubmitAsync("/staff", "form[action*='Check']", [])).StatusCode);
+        var healthy = await manager.GetDocumentAsync("/staff");
+        Assert.Null(healthy.QuerySelector("#invariant-banner"));
+        Assert.NotNull(healthy.QuerySelector("#invariant-ok"));
+        Assert.Equal(0, (await MetricsScrape.ReadAsync(api)).Value("jkboats_invariant_violations"));
+
+        // Test-only damage: two seats vanish without a booking, as an oversell bug would leave things.
+        await using (var connection = await _data.Db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("update departures set available_seats = available_seats - 2 where id = @id", new { id = departure.DepartureId });
+        }
+
+        Assert.Equal(HttpStatusCode.SeeOther, (await manager.SubmitAsync("/staff", "form[action*='Check']", [])).StatusCode);
+
+        var page = await manager.GetDocumentAsync("/staff");
+        var banner = page.QuerySelector("#invariant-banner");
+        Assert.NotNull(banner);
+        Assert.Equal("alert", banner.GetAttribute("role"));
+        var flagged = banner.QuerySelectorAll("li[data-departure-id]").Select(li => li.GetAttribute("data-departure-id")).ToList();
+        Assert.Equal([departure.DepartureId.ToString()], flagged);
+        Assert.Equal($"/staff/departures/{departure.DepartureId}", banner.QuerySelector("li a")!.GetAttribute("href"));
+
+        var scrape = await MetricsScrape.ReadAsync(api);
+        Assert.Equal(1, scrape.Value("jkboats_invariant_violations"));
+        Assert.True(scrape.Value("jkboats_invariant_violations_found_total") >= 1);
+
+        var critical = _log.Events.Where(e => e.Level == LogEventLevel.Fatal).ToList();
+        Assert.NotEmpty(critical);
+        Assert.All(critical, e => Assert.Equal(departure.DepartureId.ToString(), ((ScalarValue)e.Properties["DepartureId"]).Value?.ToString()));
+    }
+
+    private sealed class CapturedLog : ILogEventSink
+    {
+        private readonly ConcurrentQueue<LogEvent> _events = new();
+
+        public IReadOnlyCollection<LogEvent> Events => _events;
+
+        public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
+    }
+}

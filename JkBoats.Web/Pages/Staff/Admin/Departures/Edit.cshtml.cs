@@ -1,0 +1,91 @@
+using JkBoats.Data;
+using JkBoats.Data.Desk;
+using JkBoats.Data.Schedule;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace JkBoats.Web.Pages.Staff.Admin.Departures;
+
+public sealed class EditModel(ScheduleRepository schedule, DeskRepository desk, OperatorCalendar calendar) : PageModel
+{
+    public BoardRow Departure { get; private set; } = null!;
+
+    public IReadOnlyList<BoatRow> Boats { get; private set; } = [];
+
+    public Guid BoatId { get; private set; }
+
+    public string? Destination { get; private set; }
+
+    public string? Date { get; private set; }
+
+    public string? Time { get; private set; }
+
+    public string? Price { get; private set; }
+
+    public List<string> Errors { get; } = [];
+
+    public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        var local = calendar.ToLocal(Departure.DepartureTime);
+        (Destination, Date, Time, Price) = (Departure.Destination, local.ToString("yyyy-MM-dd"), local.ToString("HH:mm"), Departure.PricePerSeat.ToString("0.00"));
+        BoatId = await schedule.BoatOfAsync(id, ct) ?? Guid.Empty;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, Guid boatId, string? destination, string? date, string? time, string? price, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        (BoatId, Destination, Date, Time, Price) = (boatId, destination, date, time, price);
+        var where = ScheduleForm.Destination(destination, Errors);
+        var amount = ScheduleForm.Price(price, Errors);
+        var day = ScheduleForm.Date(date, "Date", Errors);
+        var at = ScheduleForm.Time(time, "Time", Errors);
+        if (Errors.Count > 0)
+        {
+            return Page();
+        }
+        var outcome = await schedule.EditDepartureAsync(id, new DepartureEdit(calendar.LocalToUtc(day!.Value.ToDateTime(at!.Value)), amount!.Value, boatId, where!), ct);
+        switch (outcome.Result)
+        {
+            case ScheduleResult.Done:
+                TempData["Flash"] = $"Departure saved: {outcome.Booked} of {outcome.NewCapacity} seats booked.";
+                return Redirect("/staff/admin/departures");
+            case ScheduleResult.CapacityTooSmall:
+                Errors.Add($"That boat has {outcome.NewCapacity} seats, but {outcome.Booked} are already booked on this departure. Move or cancel bookings first, or pick a bigger boat.");
+                break;
+            case ScheduleResult.Duplicate:
+                Errors.Add("That boat already has a departure at that time.");
+                break;
+            case ScheduleResult.BoatUnavailable:
+                Errors.Add("That boat is retired or does not exist.");
+                break;
+            case ScheduleResult.NotFound:
+                return NotFound();
+            default:
+                Errors.Add("The departure is busy right now; please try again.");
+                break;
+        }
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var departure = await desk.DepartureAsync(id, ct);
+        if (departure is null)
+        {
+            return false;
+        }
+        Departure = departure;
+        Boats = await schedule.ListBoatsAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace JkBoats.Web.Pages.Staff.Admin.Departures;
+
+/// <summary>Reads the admin schedule forms' text fields; each error names the field it belongs to.</summary>
+public static class ScheduleForm
+{
+    public const decimal MaxPrice = 10_000m;
+
+    public static string? Destination(string? text, List<string> errors)
+    {
+        var destination = text?.Trim();
+        if (string.IsNullOrEmpty(destination) || destination.Length > 200 || destination.Any(char.IsControl))
+        {
+            errors.Add("Destination: 1 to 200 characters.");
+            return null;
+        }
+        return destination;
+    }
+
+    public static decimal? Price(string? text, List<string> errors)
+    {
+        if (decimal.TryParse(text?.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var price) && price > 0 && price <= MaxPrice && decimal.Round(price, 2) == price)
+        {
+            return price;
+        }
+        errors.Add($"Price per seat: a positive amount up to {MaxPrice:0} with at most 2 decimals, e.g. 25.50.");
+        return null;
+    }
+
+    public static DateOnly? Date(string? text, string label, List<string> errors)
+    {
+        if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+        errors.Add($"{label}: a date like 2026-12-24.");
+        return null;
+    }
+
+    public static TimeOnly? Time(string? text, string label, List<string> errors)
+    {
+        if (TimeOnly.TryParseExact(text?.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return time;
+        }
+        errors.Add($"{label}: a time like 09:30.");
+        return null;
+    }
+}

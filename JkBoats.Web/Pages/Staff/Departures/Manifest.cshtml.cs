@@ -1,0 +1,72 @@
+using System.Globalization;
+using CsvHelper;
+using Htmx;
+using JkBoats.Data;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Desk;
+using JkBoats.Web.Staff;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Npgsql;
+
+namespace JkBoats.Web.Pages.Staff.Departures;
+
+public sealed class ManifestModel(DeskRepository desk, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar) : PageModel
+{
+    public BoardRow Departure { get; private set; } = null!;
+
+    public IReadOnlyList<ManifestRow> Bookings { get; private set; } = [];
+
+    public DateTime Now => calendar.UtcNow;
+
+    public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
+        await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostCheckInAsync(Guid id, Guid bookingId, bool checkedIn, CancellationToken ct)
+    {
+        await changes.SetCheckedInAsync(db, bookingId, checkedIn, User.Actor(), ct);
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        Response.Headers.Vary = "HX-Request";
+        return Request.IsHtmx() ? Partial("_Manifest", this) : RedirectToPage(new { id });
+    }
+
+    /// <summary>The manifest as CSV for printing or a spreadsheet; written by CsvHelper, so quoting and escaping are right.</summary>
+    public async Task<IActionResult> OnGetCsvAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        using var buffer = new MemoryStream();
+        await using (var csv = CsvWriter.Create(buffer, options: null, leaveOpen: true))
+        {
+            csv.WriteHeader(["code", "name", "phone", "email", "seats", "status", "checked_in"]);
+            foreach (var b in Bookings)
+            {
+                csv.WriteRecord([
+                    b.ConfirmationCode, b.FullName, b.Phone, b.Email, b.SeatsBooked.ToString(CultureInfo.InvariantCulture), b.Status,
+                    b.CheckedInAt is { } at ? calendar.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
+                ]);
+            }
+        }
+        var name = $"manifest-{calendar.ToLocal(Departure.DepartureTime):yyyy-MM-dd-HHmm}-{Departure.BoatName.Replace(' ', '-')}.csv";
+        return File(buffer.ToArray(), "text/csv; charset=utf-8", name);
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var departure = await desk.DepartureAsync(id, ct);
+        if (departure is null)
+        {
+            return false;
+        }
+        Departure = departure;
+        Bookings = await desk.ManifestAsync(id, ct);
+        return true;
+    }
+}

@@ -1,0 +1,45 @@
+using JkBoats.Web.Staff;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace JkBoats.Web.Pages.Staff;
+
+public sealed class SignInModel(StaffSignIn signIn) : PageModel
+{
+    public const string FailedMessage = "That email and password did not match, or the account is locked for a while. Try again, or ask an admin.";
+
+    public string? Email { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string ReturnUrl { get; private set; } = "/staff";
+
+    public void OnGet(string? returnUrl) => ReturnUrl = SafeReturnUrl(returnUrl);
+
+    public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl, CancellationToken ct)
+    {
+        ReturnUrl = SafeReturnUrl(returnUrl);
+        Email = email?.Trim();
+        if (string.IsNullOrEmpty(Email) || string.IsNullOrEmpty(password) || Email.Length > 254 || password.Length > 1000)
+        {
+            Error = FailedMessage;
+            return Page();
+        }
+        var (result, member) = await signIn.CheckAsync(Email, password, ct);
+        if (result != StaffSignInResult.Succeeded || member is null)
+        {
+            Error = FailedMessage;
+            return Page();
+        }
+        // A fresh cookie every sign-in: any session id an attacker planted before is worthless.
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, StaffAuthentication.PrincipalFor(member),
+            new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+        return LocalRedirect(ReturnUrl);
+    }
+
+    private string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith("/staff", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/staff";
+}

@@ -21,7 +21,7 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
         var page = await browser.NewPageAsync(1024, 768);
         try
         {
-            await page.GotoAsync($"/staff?date={departure.DepartureTime:yyyy-MM-dd}");
+            await page.GotoAsync($"/staff/board?date={departure.DepartureTime:yyyy-MM-dd}");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Staff sign-in" })).ToBeVisibleAsync();
             await BrowserFixture.AssertAccessibleAsync(page);
             await browser.ScreenshotAsync(page, "tablet-desk-1-sign-in");

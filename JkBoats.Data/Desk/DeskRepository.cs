@@ -26,9 +26,8 @@ public sealed class DeskRepository(NpgsqlDataSource db)
 {
     public const int MaxSearchResults = 50;
 
-    public async Task<IReadOnlyList<BoardRow>> BoardAsync(DateTime fromUtc, DateTime toUtc, CancellationToken ct)
-    {
-        const string sql = """
+    /// <summary>One board row per departure: seats sold, boarded and the booking count. Callers add where / group by.</summary>
+    private const string BoardSelect = """
             select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status, d.capacity, d.available_seats,
                    coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
                    (count(bk.id) filter (where bk.status = 'confirmed'))::int as bookings,
@@ -36,6 +35,11 @@ public sealed class DeskRepository(NpgsqlDataSource db)
             from departures d
             join boats b on b.id = d.boat_id
             left join bookings bk on bk.departure_id = d.id
+            """;
+
+    public async Task<IReadOnlyList<BoardRow>> BoardAsync(DateTime fromUtc, DateTime toUtc, CancellationToken ct)
+    {
+        const string sql = BoardSelect + "\n" + """
             where d.departure_time >= @fromUtc and d.departure_time < @toUtc
             group by d.id, b.name
             order by d.departure_time, b.name
@@ -46,14 +50,7 @@ public sealed class DeskRepository(NpgsqlDataSource db)
 
     public async Task<BoardRow?> DepartureAsync(Guid departureId, CancellationToken ct)
     {
-        const string sql = """
-            select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status, d.capacity, d.available_seats,
-                   coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
-                   (count(bk.id) filter (where bk.status = 'confirmed'))::int as bookings,
-                   d.price_per_seat
-            from departures d
-            join boats b on b.id = d.boat_id
-            left join bookings bk on bk.departure_id = d.id
+        const string sql = BoardSelect + "\n" + """
             where d.id = @departureId
             group by d.id, b.name
             """;

@@ -47,15 +47,17 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await SeedAsync();
         var email = await StaffSession.CreateStaffAsync(_db, StaffRoles.Admin);
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        page.SetDefaultTimeout(20_000);
 
         await page.GotoAsync(new Uri(_app.BaseAddress, "/staff/signin").ToString());
         await page.FillAsync("input[name='email']", email);
         await page.FillAsync("input[name='password']", StaffSession.Password);
         await page.ClickAsync("form button[type='submit']");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/staff");
+        // Commit, not load: the page's later requests must not decide whether sign-in worked.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/staff", new() { WaitUntil = WaitUntilState.Commit, Timeout = 20_000 });
 
-        await Assertions.Expect(page.Locator("#today-departures li")).ToHaveCountAsync(3);
-        await Assertions.Expect(page.Locator("#sold-chart rect[data-day]")).ToHaveCountAsync(30);
+        await Assertions.Expect(page.Locator("#today-departures li")).ToHaveCountAsync(3, new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#sold-chart rect[data-day]")).ToHaveCountAsync(30, new() { Timeout = 20_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath.Replace(".png", "-full.png"), FullPage = true });
 

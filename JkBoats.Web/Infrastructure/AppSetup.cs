@@ -21,10 +21,12 @@ public static class AppSetup
     {
         var services = builder.Services;
         // The app's final configuration, so settings added by a host (tests included) reach the logger too.
+        // preserveStaticLogger: each app writes to its own logger, never to the process-wide Log.Logger, which the
+        // last app started in the process would otherwise own (several apps run side by side in the tests).
         services.AddSerilog((provider, logger) => logger
             .ReadFrom.Configuration(provider.GetRequiredService<IConfiguration>())
             .ReadFrom.Services(provider)
-            .Enrich.FromLogContext());
+            .Enrich.FromLogContext(), preserveStaticLogger: true);
 
         services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);
         // Named per instance so the pool metrics can pick this app's pool out of Npgsql's process-wide meter.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using JkBoats.Web.Api;
 using Npgsql;
 
 namespace JkBoats.Web.Infrastructure;
@@ -9,15 +10,21 @@ namespace JkBoats.Web.Infrastructure;
 /// </summary>
 public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandler> log) : IExceptionHandler
 {
-    public ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (IsDatabaseUnavailable(exception))
+        if (!IsDatabaseUnavailable(exception))
         {
-            log.LogWarning("Database unavailable for {Endpoint}: {Error}", http.GetEndpoint()?.DisplayName, exception.GetType().Name);
-            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            http.Response.Headers.RetryAfter = "2";
+            return false;
         }
-        return ValueTask.FromResult(false);
+        log.LogWarning("Database unavailable for {Endpoint}: {Error}", http.GetEndpoint()?.DisplayName, exception.GetType().Name);
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.RetryAfter = "2";
+        if (!http.Request.Path.StartsWithSegments("/api"))
+        {
+            return false; // The site's error page renders the 503.
+        }
+        await ApiResults.Busy(http, TimeSpan.FromSeconds(2)).ExecuteAsync(http);
+        return true;
     }
 
     public static bool IsDatabaseUnavailable(Exception? exception)

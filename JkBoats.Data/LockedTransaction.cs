@@ -90,9 +90,16 @@ public sealed class LockedTransaction(
         return connection.ExecuteAsync(new CommandDefinition(sql, new
         {
             LockTimeout = $"{Math.Max(1, (int)lockTimeout.TotalMilliseconds)}ms",
-            StatementTimeout = $"{(int)statementTimeout.TotalMilliseconds}ms",
+            StatementTimeout = StatementTimeoutWithin(lockTimeout, statementTimeout),
         }, tx, cancellationToken: ct));
     }
+
+    /// <summary>
+    /// lock_timeout counts each lock wait on its own, and a queued row lock is two waits (the tuple, then its holder):
+    /// capping every statement by the remaining budget keeps a "busy" answer on time.
+    /// </summary>
+    public static string StatementTimeoutWithin(TimeSpan lockBudget, TimeSpan statementTimeout) =>
+        $"{(int)Math.Min(statementTimeout.TotalMilliseconds, Math.Max(1, lockBudget.TotalMilliseconds) + 500)}ms";
 
     private T Busy<T>(string what, string reason, Func<T> busy)
     {

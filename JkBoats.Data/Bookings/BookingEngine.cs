@@ -123,7 +123,7 @@ public sealed class BookingEngine(
         await connection.ExecuteAsync(new CommandDefinition(setTimeouts, new
         {
             LockTimeout = $"{Math.Max(1, (int)lockTimeout.TotalMilliseconds)}ms",
-            StatementTimeout = $"{(int)options.Value.StatementTimeout.TotalMilliseconds}ms",
+            StatementTimeout = LockedTransaction.StatementTimeoutWithin(lockTimeout, options.Value.StatementTimeout),
         }, tx, cancellationToken: ct));
 
         if (command.IdempotencyKey is not null)

@@ -40,6 +40,12 @@ public sealed class JkBoatsApp : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:JkBoats"] = connectionString,
             ["JkBoats:RateLimits:LookupsPerMinute"] = "100000",
+            // Storms come from one loopback client; tests about the limits set their own.
+            ["JkBoats:RateLimits:BookingsPerMinute"] = "100000",
+            ["JkBoats:RateLimits:SignInsPerMinute"] = "100000",
+            ["JkBoats:RateLimits:SignInsPerAccountPerMinute"] = "100000",
+            ["JkBoats:RateLimits:ConcurrentRequests"] = "1000",
+            ["JkBoats:RateLimits:QueuedRequests"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
         };

@@ -79,6 +79,15 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A private local cluster whatever else is available, for tests that stop and start the server.</summary>
+    public static async Task<PostgresServer> StartLocalClusterAsync(CancellationToken ct = default)
+    {
+        var cluster = await LocalCluster.CreateAndStartAsync(ct).ConfigureAwait(false);
+        var server = new PostgresServer(KindLocalCluster, cluster.ConnectionString("postgres"), null, cluster);
+        await server.WaitUntilReachableAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        return server;
+    }
+
     /// <summary>Drops the database if it exists, creates it afresh and returns a connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default)
     {

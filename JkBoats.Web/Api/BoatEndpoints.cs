@@ -68,6 +68,10 @@ public static class BoatEndpoints
         {
             errors["destination"] = ["destination must be at most 200 characters."];
         }
+        else if (destination is not null && destination.Any(char.IsControl))
+        {
+            errors["destination"] = ["destination must not contain control characters."];
+        }
         if (errors.Count > 0)
         {
             return ApiResults.Validation(errors);

@@ -48,7 +48,9 @@ public static class BookingEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(Security.BookingRateLimit)
             .DisableAntiforgery();
 
         api.MapGet("/bookings", LookupBookings)

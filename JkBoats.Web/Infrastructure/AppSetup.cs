@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using JkBoats.Data;
 using JkBoats.Data.Demo;
 using JkBoats.Migrations;
@@ -79,32 +78,12 @@ public static class AppSetup
         });
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(LookupRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = builder.Configuration.GetValue("JkBoats:RateLimits:LookupsPerMinute", 30),
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                }));
-            limiter.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                if (!context.HttpContext.Request.Path.StartsWithSegments("/api"))
-                {
-                    return; // The site's status code page explains it in the site's style.
-                }
-                await ApiResults.Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
-                    "Too many look-ups from this address. Try again in a minute.").ExecuteAsync(context.HttpContext);
-            };
-        });
+        builder.AddJkBoatsSecurity();
     }
 
     public static void UseJkBoats(this WebApplication app)
     {
+        app.UseJkBoatsEdge();
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseExceptionHandler("/Error"));
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());

@@ -1,3 +1,5 @@
+using JkBoats.Web.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Departures;
@@ -17,6 +19,7 @@ public enum BookingStep
 
 /// <summary>Booking in three steps: details, review, confirm. Typed values travel in the forms, never in the URL.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+[EnableRateLimiting(Security.BookingRateLimit)]
 public sealed class BookModel(DepartureRepository departures, BookingEngine engine, BookingValidator validator, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
 {
     [BindProperty(Name = "seats")]

@@ -13,9 +13,11 @@ public sealed class IndexModel : PageModel
 
     public int? Code { get; private set; }
 
-    public void OnGet(int? code) => Describe(code);
+    public void OnGet(int? code) => Describe(code ?? ReExecutedStatus());
 
-    public void OnPost(int? code) => Describe(code);
+    public void OnPost(int? code) => Describe(code ?? ReExecutedStatus());
+
+    private int? ReExecutedStatus() => Response.StatusCode >= 400 ? Response.StatusCode : null;
 
     private void Describe(int? code)
     {
@@ -23,7 +25,12 @@ public sealed class IndexModel : PageModel
         if (code == StatusCodes.Status429TooManyRequests)
         {
             Title = "Please wait a minute";
-            Message = "There were too many look-ups from your connection. Please try again in a minute.";
+            Message = "There were too many requests from your connection. Please try again in a minute.";
+        }
+        else if (code == StatusCodes.Status503ServiceUnavailable)
+        {
+            Title = "Busy right now";
+            Message = "We are very busy at the moment. Nothing was changed; please try again in a few seconds.";
         }
         else if (code == StatusCodes.Status404NotFound)
         {

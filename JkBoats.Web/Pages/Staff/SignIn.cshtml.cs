@@ -1,3 +1,5 @@
+using JkBoats.Web.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -6,7 +8,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff;
 
-public sealed class SignInModel(StaffSignIn signIn) : PageModel
+[EnableRateLimiting(Security.SignInRateLimit)]
+public sealed class SignInModel(StaffSignIn signIn, StaffSignInThrottle throttle) : PageModel
 {
     public const string FailedMessage = "That email and password did not match, or the account is locked for a while. Try again, or ask an admin.";
 
@@ -26,6 +29,11 @@ public sealed class SignInModel(StaffSignIn signIn) : PageModel
         {
             Error = FailedMessage;
             return Page();
+        }
+        if (throttle.TryAttempt(Email) is { } wait)
+        {
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString();
+            return StatusCode(StatusCodes.Status429TooManyRequests);
         }
         var (result, member) = await signIn.CheckAsync(Email, password, ct);
         if (result != StaffSignInResult.Succeeded || member is null)

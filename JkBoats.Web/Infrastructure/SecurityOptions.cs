@@ -1,0 +1,36 @@
+namespace JkBoats.Web.Infrastructure;
+
+/// <summary>Per-client limits (per minute, by client address) and the cap on requests served at once.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "JkBoats:RateLimits";
+
+    public int LookupsPerMinute { get; set; } = 30;
+
+    /// <summary>Booking attempts: API POSTs and the site's confirm step.</summary>
+    public int BookingsPerMinute { get; set; } = 20;
+
+    public int SignInsPerMinute { get; set; } = 10;
+
+    /// <summary>Sign-in attempts on one staff account, from anywhere (in this instance; lockout in the database covers all).</summary>
+    public int SignInsPerAccountPerMinute { get; set; } = 10;
+
+    /// <summary>Requests served at once by this instance; keep it below the connection string's Max Pool Size (default 100).</summary>
+    public int ConcurrentRequests { get; set; } = 64;
+
+    /// <summary>Requests waiting for one of those places; more are answered 503 at once.</summary>
+    public int QueuedRequests { get; set; } = 200;
+}
+
+/// <summary>Proxies whose X-Forwarded-For/-Proto are believed. Nobody's by default, loopback included.</summary>
+public sealed class ForwardedHeadersSettings
+{
+    public const string Section = "JkBoats:ForwardedHeaders";
+
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>CIDR ranges, e.g. 10.0.0.0/8.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    public int ForwardLimit { get; set; } = 1;
+}

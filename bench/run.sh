@@ -178,7 +178,7 @@ pgbench_run() {
 }
 
 log "Warming up (${WARMUP}s per endpoint)"
-for path in /bench/static "$LISTING_PATH" /api/boats; do
+for path in /bench/static "$LISTING_PATH" "/api/boats?destination=Hydra&date=$LISTING_DAY"; do
   wrk -t2 -c16 -d"${WARMUP}s" "$BASE$path" >/dev/null 2>&1 || true
 done
 BENCH_LUA_DIR="$BENCH_LUA_DIR" BENCH_IDS_FILE="$WORK/spread.ids" \
@@ -186,7 +186,8 @@ BENCH_LUA_DIR="$BENCH_LUA_DIR" BENCH_IDS_FILE="$WORK/spread.ids" \
 
 wrk_run static 64 get.lua "$BASE/bench/static"
 wrk_run listing 64 get.lua "$BASE$LISTING_PATH"
-wrk_run api 64 get.lua "$BASE/api/boats"
+API_PATH="/api/boats?destination=Hydra&date=$LISTING_DAY"
+wrk_run api 64 get.lua "$BASE$API_PATH"
 wrk_run spread16 16 book.lua "$BASE/api/bookings" "$WORK/spread.ids"
 wrk_run spread64 64 book.lua "$BASE/api/bookings" "$WORK/spread.ids"
 wrk_run hot64 64 book.lua "$BASE/api/bookings" "$WORK/hot.ids"
@@ -207,7 +208,7 @@ REPORT="$WORK/report.md"
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)."
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes numbers noisy; compare ratios within one run)."
   echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo ' + uncommitted changes'), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on), .NET $(dotnet --version)."
-  echo "Each run ${DURATION}s; wrk -t2; pgbench -M prepared -j 2. Listing: $LISTING_PATH ($LISTING_BYTES bytes), static page $STATIC_BYTES bytes."
+  echo "Each run ${DURATION}s; wrk -t2; pgbench -M prepared -j 2. Listing: $LISTING_PATH ($LISTING_BYTES bytes), static page $STATIC_BYTES bytes, API: $API_PATH."
   echo
   echo "| Run | Clients | Throughput | p50 ms | p95 ms | p99 ms | 2xx / booked | 4xx | 5xx / socket errors |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using JkBoats.Data.Departures;
 using JkBoats.Data.Email;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ namespace JkBoats.Data.Bookings;
 /// </para>
 /// </summary>
 public sealed class BookingEngine(
-    NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, OutboxSignal outbox, ILogger<BookingEngine> log)
+    NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, OutboxSignal outbox, AvailabilitySignal availability, ILogger<BookingEngine> log)
 {
     private const string UniqueViolation = "23505";
     private const int MaxCollisionRetries = 5;
@@ -360,6 +361,7 @@ public sealed class BookingEngine(
 
         await tx.CommitAsync();
         outbox.Poke();
+        availability.Raise();
 
         log.LogInformation("Booked {Count} booking(s), {Seats} seats, on {DepartureId} in one transaction of {BatchSize}",
             accepted.Count, departure!.AvailableSeats - available, departureId, batch.Count);

@@ -1,6 +1,7 @@
 using Dapper;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Departures;
 using JkBoats.Data.Email;
 using JkBoats.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,7 +29,7 @@ public sealed class BookingCoalescingTests(ITestOutputHelper output) : IAsyncLif
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
     private BookingEngine Engine(int batchSize = 100) => new(
-        _db, Options.Create(new JkBoatsOptions { BookingBatchSize = batchSize }), TimeProvider.System, new OutboxSignal(),
+        _db, Options.Create(new JkBoatsOptions { BookingBatchSize = batchSize }), TimeProvider.System, new OutboxSignal(), new AvailabilitySignal(),
         NullLogger<BookingEngine>.Instance);
 
     private static BookingCommand Command(Guid departureId, int seats, string email, string? key = null, string name = "Storm Guest") =>

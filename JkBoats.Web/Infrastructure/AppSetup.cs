@@ -32,7 +32,13 @@ public static class AppSetup
                 throw new InvalidOperationException(
                     "No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
             }
-            return new NpgsqlDataSourceBuilder(connectionString).Build();
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                // Statements run often (listings, the booking engine's) are prepared on each connection after a few uses.
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 50;
+            }
+            return dataSource.Build();
         });
         services.AddJkBoatsEmail();
 
@@ -69,6 +75,7 @@ public static class AppSetup
             pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
         });
+        services.AddListingCache();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 
         services.AddRateLimiter(limiter =>
@@ -106,6 +113,7 @@ public static class AppSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOutputCache();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

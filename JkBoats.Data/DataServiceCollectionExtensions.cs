@@ -25,6 +25,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<BookingValidator>();
         services.AddSingleton<DepartureRepository>();
         services.AddSingleton<BookingRepository>();
+        services.AddSingleton<AvailabilitySignal>();
         services.AddSingleton<BookingEngine>();
         services.AddEmailOutbox();
         services.AddSingleton<DemoData>();

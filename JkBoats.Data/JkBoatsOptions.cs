@@ -20,6 +20,9 @@ public sealed class JkBoatsOptions
     /// <summary>Retries of a whole booking transaction after a serialization failure or deadlock.</summary>
     public int MaxTransactionRetries { get; set; } = 3;
 
+    /// <summary>Most waiting requests for one departure booked together in one transaction (1 turns coalescing off).</summary>
+    public int BookingBatchSize { get; set; } = 100;
+
     /// <summary>Customers may cancel through their manage link until this long before departure; later, only the desk can.</summary>
     public TimeSpan CustomerCancelCutoff { get; set; } = TimeSpan.FromHours(24);
 

@@ -28,8 +28,11 @@ public sealed class MetricsStormTests(AppFixture fixture)
         Assert.Equal(confirmed, Delta("jkboats_booking_requests_total", ("outcome", "confirmed"), ("channel", "api")));
         Assert.Equal(refused, Delta("jkboats_booking_requests_total", ("outcome", "insufficient_capacity"), ("channel", "api")));
         Assert.Equal(busy, Delta("jkboats_booking_requests_total", ("outcome", "busy"), ("channel", "api")));
-        Assert.True(Delta("jkboats_departure_lock_wait_seconds_count", ("operation", "book")) >= confirmed + refused);
-        Assert.Equal(confirmed + refused, Delta("jkboats_transaction_retries_count", ("operation", "book")));
+        // Concurrent requests for one departure are decided in batches, one locked transaction each: one lock wait
+        // and one retry count per transaction, so between one and one per request.
+        var transactions = Delta("jkboats_transaction_retries_count", ("operation", "book"));
+        Assert.InRange(transactions, 1, confirmed + refused);
+        Assert.InRange(Delta("jkboats_departure_lock_wait_seconds_count", ("operation", "book")), transactions, confirmed + refused + 3 * transactions);
         Assert.Equal(40, attempts.Where(a => a.Status == 201).Sum(a => a.Seats) + (await fixture.Data.SeatStateAsync(departure.DepartureId)).AvailableSeats);
 
         var sample = string.Join('\n', after.Text.Split('\n').Where(line =>

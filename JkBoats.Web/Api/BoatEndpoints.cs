@@ -1,6 +1,7 @@
 using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Departures;
+using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace JkBoats.Web.Api;
@@ -31,7 +32,8 @@ public static class BoatEndpoints
             .WithSummary("Departures with their boat and remaining seats")
             .WithDescription("Filter by destination (case-insensitive) and a calendar day in the operator's time zone (date), or a range (date_from, date_to). Only future, scheduled departures, in departure order.")
             .Produces<BoatListResponse>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .CacheOutput(ListingCache.Policy);
 
         api.MapGet("/boats/{boat_id}/departures/{departure_id}", GetDeparture)
             .WithSummary("One departure of a boat")

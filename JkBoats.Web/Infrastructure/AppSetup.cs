@@ -38,7 +38,13 @@ public static class AppSetup
                 throw new InvalidOperationException(
                     "No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
             }
-            return new NpgsqlDataSourceBuilder(connectionString) { Name = poolName }.Build();
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = poolName };
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                // Statements run often (listings, the booking engine's) are prepared on each connection after a few uses.
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 50;
+            }
+            return dataSource.Build();
         });
         services.AddJkBoatsEmail();
         services.AddJkBoatsOperations(poolName);
@@ -76,6 +82,7 @@ public static class AppSetup
             pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
         });
+        services.AddListingCache();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 
         builder.AddJkBoatsSecurity();
@@ -94,6 +101,7 @@ public static class AppSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseJkBoatsOperations();
+        app.UseOutputCache();
         app.UseRateLimiter();
         app.UseAntiforgery();
 

@@ -2,13 +2,16 @@ using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Departures;
 using JkBoats.Web.Pages.Shared;
+using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Departures;
 
 public sealed record QuickPick(string Label, DateOnly Day, int Days, bool Current);
 
+[OutputCache(PolicyName = ListingCache.Policy)]
 public sealed class IndexModel(DepartureRepository departures, OperatorCalendar calendar) : PageModel
 {
     public const int MaxDays = 7;

@@ -1,0 +1,179 @@
+using Dapper;
+using JkBoats.Data;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Departures;
+using JkBoats.Data.Email;
+using JkBoats.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace JkBoats.Tests.Data;
+
+/// <summary>
+/// Concurrent requests for one departure are booked together, a batch per transaction: each still gets its own
+/// all-or-nothing answer, as if the requests had come one by one.
+/// </summary>
+public sealed class BookingCoalescingTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private NpgsqlDataSource _db = null!;
+    private TestData _data = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = NpgsqlDataSource.Create(await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_batch"));
+        _data = new TestData(_db);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private BookingEngine Engine(int batchSize = 100) => new(
+        _db, Options.Create(new JkBoatsOptions { BookingBatchSize = batchSize }), TimeProvider.System, new OutboxSignal(), new AvailabilitySignal(),
+        new JkBoats.Data.Operations.OpsMetrics(Prometheus.Metrics.NewCustomRegistry()),
+        NullLogger<BookingEngine>.Instance);
+
+    private static BookingCommand Command(Guid departureId, int seats, string email, string? key = null, string name = "Storm Guest") =>
+        new(new ValidBooking(departureId, seats, new CustomerDetails(name, email, "+14155550132")), BookingChannel.Api, key);
+
+    private sealed record BookingRow(Guid Id, string ConfirmationCode, int SeatsBooked, string Email, Guid CustomerId, DateTime CreatedAt);
+
+    [Fact]
+    public async Task A_storm_on_one_departure_is_booked_in_shared_transactions_and_every_request_gets_its_own_answer()
+    {
+        var departure = await _data.CreateDepartureAsync(capacity: 120);
+        var engine = Engine();
+        var seats = Enumerable.Range(0, 400).Select(i => 1 + i % 4).ToArray();
+        new Random(42).Shuffle(seats);
+
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = seats.Select((n, i) => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await engine.BookAsync(Command(departure.DepartureId, n, $"batch-{i}@example.com"), CancellationToken.None);
+        })).ToList();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(tasks);
+        var requests = seats.Select((n, i) => (Seats: n, Email: $"batch-{i}@example.com", Outcome: outcomes[i])).ToList();
+
+        await using var connection = await _db.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<BookingRow>(
+            "select id, confirmation_code, seats_booked, email, customer_id, created_at from bookings where departure_id = @DepartureId",
+            new { departure.DepartureId })).ToDictionary(r => r.Email);
+        var confirmed = requests.Where(r => r.Outcome is BookingOutcome.Confirmed).ToList();
+        var refused = requests.Where(r => r.Outcome is BookingOutcome.InsufficientCapacity).ToList();
+        var state = await _data.SeatStateAsync(departure.DepartureId);
+        var transactions = rows.Values.Select(r => r.CreatedAt).Distinct().Count();
+        output.WriteLine($"{confirmed.Count} confirmed in {transactions} transactions, {refused.Count} refused, {state.AvailableSeats} seats left");
+
+        Assert.Equal(requests.Count, confirmed.Count + refused.Count);
+        Assert.Equal(confirmed.Count, rows.Count);
+        foreach (var request in confirmed)
+        {
+            var answer = ((BookingOutcome.Confirmed)request.Outcome).Booking;
+            var row = rows[request.Email];
+            Assert.Equal((row.Id, row.ConfirmationCode, row.SeatsBooked, row.CustomerId != Guid.Empty), (answer.BookingId, answer.ConfirmationCode, request.Seats, true));
+            Assert.Equal(request.Email, answer.Email);
+            Assert.Equal(request.Seats * departure.PricePerSeat, answer.TotalPrice);
+        }
+        foreach (var request in refused)
+        {
+            var answer = (BookingOutcome.InsufficientCapacity)request.Outcome;
+            Assert.Equal(request.Seats, answer.Requested);
+            Assert.InRange(answer.AvailableSeats, 0, request.Seats - 1);
+            Assert.False(rows.ContainsKey(request.Email));
+        }
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>(
+            "select count(*) from customers where email = any(@emails)", new { emails = refused.Select(r => r.Email).ToArray() }));
+        Assert.Equal(confirmed.Count, await connection.ExecuteScalarAsync<int>(
+            "select count(*) from email_outbox o join bookings b on b.id = o.booking_id where b.departure_id = @DepartureId", new { departure.DepartureId }));
+        Assert.Equal(new SeatState(120, 120 - confirmed.Sum(r => r.Seats), confirmed.Sum(r => r.Seats), confirmed.Count), state);
+        Assert.InRange(state.AvailableSeats, 0, 3);
+        Assert.Empty(await _data.InvariantViolationsAsync());
+        Assert.True(transactions < confirmed.Count, $"expected shared transactions, got {transactions} for {confirmed.Count} bookings");
+    }
+
+    [Fact]
+    public async Task Answers_follow_arrival_order_within_a_batch()
+    {
+        // 3 seats left; queued behind a first request, 2 + 2 + 1 arrive together: 2 is booked, the second 2 is
+        // refused with 1 left, and the 1 after it still gets the last seat.
+        var departure = await _data.CreateDepartureAsync(capacity: 4);
+        var engine = Engine();
+        var first = engine.BookAsync(Command(departure.DepartureId, 1, "first@example.com"), CancellationToken.None);
+        var second = engine.BookAsync(Command(departure.DepartureId, 2, "second@example.com"), CancellationToken.None);
+        var third = engine.BookAsync(Command(departure.DepartureId, 2, "third@example.com"), CancellationToken.None);
+        var fourth = engine.BookAsync(Command(departure.DepartureId, 1, "fourth@example.com"), CancellationToken.None);
+
+        Assert.IsType<BookingOutcome.Confirmed>(await first);
+        Assert.IsType<BookingOutcome.Confirmed>(await second);
+        Assert.Equal(new BookingOutcome.InsufficientCapacity(1, 2), await third);
+        Assert.IsType<BookingOutcome.Confirmed>(await fourth);
+        Assert.Equal(new SeatState(4, 0, 4, 3), await _data.SeatStateAsync(departure.DepartureId));
+    }
+
+    [Fact]
+    public async Task One_idempotency_key_sent_concurrently_with_two_bodies_books_once_and_refuses_the_other_body()
+    {
+        var departure = await _data.CreateDepartureAsync(capacity: 30);
+        var engine = Engine();
+        var key = $"twins-{Guid.NewGuid()}";
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await engine.BookAsync(Command(departure.DepartureId, 1 + i % 2, "twin@example.com", key), CancellationToken.None);
+        })).ToList();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(tasks);
+        var requests = outcomes.Select((outcome, i) => (Seats: 1 + i % 2, Outcome: outcome)).ToList();
+
+        var winner = requests.Where(r => r.Outcome is BookingOutcome.Confirmed { Replayed: false }).ToList();
+        var booking = Assert.Single(winner);
+        var bookingId = ((BookingOutcome.Confirmed)booking.Outcome).Booking.BookingId;
+        foreach (var request in requests)
+        {
+            if (request.Seats == booking.Seats)
+            {
+                var confirmed = Assert.IsType<BookingOutcome.Confirmed>(request.Outcome);
+                Assert.Equal(bookingId, confirmed.Booking.BookingId);
+            }
+            else
+            {
+                Assert.IsType<BookingOutcome.IdempotencyKeyReused>(request.Outcome);
+            }
+        }
+        Assert.Equal(new SeatState(30, 30 - booking.Seats, booking.Seats, 1), await _data.SeatStateAsync(departure.DepartureId));
+    }
+
+    [Fact]
+    public async Task A_returning_customer_booking_twice_in_one_batch_is_one_customer_with_the_later_details()
+    {
+        var departure = await _data.CreateDepartureAsync(capacity: 10);
+        var engine = Engine();
+        var blocker = engine.BookAsync(Command(departure.DepartureId, 1, "someone@example.com"), CancellationToken.None);
+        var earlier = engine.BookAsync(Command(departure.DepartureId, 1, "same@example.com", name: "First Name"), CancellationToken.None);
+        var later = engine.BookAsync(Command(departure.DepartureId, 2, "same@example.com", name: "Second Name"), CancellationToken.None);
+        await Task.WhenAll(blocker, earlier, later);
+
+        await using var connection = await _db.OpenConnectionAsync();
+        var customer = await connection.QuerySingleAsync<(Guid Id, string FullName)>("select id, full_name from customers where email = 'same@example.com'");
+        Assert.Equal("Second Name", customer.FullName);
+        Assert.Equal(2, await connection.ExecuteScalarAsync<int>("select count(*) from bookings where customer_id = @Id", new { customer.Id }));
+        Assert.Equal(new SeatState(10, 6, 4, 3), await _data.SeatStateAsync(departure.DepartureId));
+    }
+
+    [Fact]
+    public async Task With_a_batch_size_of_one_every_booking_has_its_own_transaction()
+    {
+        // The control for the storm above: the shared-transaction count it checks does tell batches apart.
+        var departure = await _data.CreateDepartureAsync(capacity: 500);
+        var engine = Engine(batchSize: 1);
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => engine.BookAsync(Command(departure.DepartureId, 1, $"single-{i}@example.com"), CancellationToken.None)));
+
+        await using var connection = await _db.OpenConnectionAsync();
+        Assert.Equal(40, await connection.ExecuteScalarAsync<int>(
+            "select count(distinct created_at) from bookings where departure_id = @DepartureId", new { departure.DepartureId }));
+        Assert.Equal(new SeatState(500, 460, 40, 40), await _data.SeatStateAsync(departure.DepartureId));
+    }
+}

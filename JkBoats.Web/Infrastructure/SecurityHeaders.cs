@@ -21,21 +21,18 @@ public static class SecurityHeaders
     {
         http.Response.OnStarting(() =>
         {
+            // A page may set a stricter value of its own (the manage page sends no referrer at all); it wins.
             var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/api/docs") ? ApiDocsContentSecurityPolicy : ContentSecurityPolicy;
-            headers.XFrameOptions = "DENY";
-            headers.XContentTypeOptions = "nosniff";
-            // Manage links carry a token in the path: never send it to another site. Pages that carry a secret
-            // (the manage and confirmation pages) set the stricter no-referrer themselves; keep theirs.
-            if (!headers.ContainsKey("Referrer-Policy"))
-            {
-                headers["Referrer-Policy"] = "same-origin";
-            }
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+            headers.TryAdd("Content-Security-Policy", http.Request.Path.StartsWithSegments("/api/docs") ? ApiDocsContentSecurityPolicy : ContentSecurityPolicy);
+            headers.XFrameOptions = "DENY"; // stricter than the SAMEORIGIN antiforgery adds to pages with a form
+            headers.TryAdd("X-Content-Type-Options", "nosniff");
+            // Manage links carry a token in the path: never send it to another site.
+            headers.TryAdd("Referrer-Policy", "same-origin");
+            headers.TryAdd("Cross-Origin-Opener-Policy", "same-origin");
+            headers.TryAdd("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
             if (http.Request.IsHttps)
             {
-                headers.StrictTransportSecurity = StrictTransportSecurity;
+                headers.TryAdd("Strict-Transport-Security", StrictTransportSecurity);
             }
             return Task.CompletedTask;
         });

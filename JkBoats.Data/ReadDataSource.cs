@@ -36,23 +36,31 @@ public sealed class ReadDataSource : IAsyncDisposable
 
     private long _fallbacks;
 
-    public async ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken ct)
+    /// <summary>
+    /// Runs a read on the replica (or the primary when there is none or it is down). A read that fails because the
+    /// replica cannot be reached, when opening or in the middle (a pooled connection to a replica that went away), runs
+    /// again on the primary: reads are safe to repeat.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
     {
         var replica = Replica;
-        if (replica is null || _clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _replicaDownUntilTicks))
+        if (replica is not null && _clock.GetUtcNow().UtcTicks >= Interlocked.Read(ref _replicaDownUntilTicks))
         {
-            if (replica is not null) Interlocked.Increment(ref _fallbacks);
-            return await _primary.OpenConnectionAsync(ct);
+            try
+            {
+                await using var connection = await replica.OpenConnectionAsync(ct);
+                return await read(connection);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && IsUnreachable(e))
+            {
+                Interlocked.Exchange(ref _replicaDownUntilTicks, (_clock.GetUtcNow() + RetryAfter).UtcTicks);
+                replica.Clear(); // idle connections to it are likely dead too
+            }
         }
-        try
+        if (replica is not null) Interlocked.Increment(ref _fallbacks);
+        await using (var connection = await _primary.OpenConnectionAsync(ct))
         {
-            return await replica.OpenConnectionAsync(ct);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested && IsUnreachable(e))
-        {
-            Interlocked.Exchange(ref _replicaDownUntilTicks, (_clock.GetUtcNow() + RetryAfter).UtcTicks);
-            Interlocked.Increment(ref _fallbacks);
-            return await _primary.OpenConnectionAsync(ct);
+            return await read(connection);
         }
     }
 

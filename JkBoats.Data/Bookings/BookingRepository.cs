@@ -69,9 +69,7 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
                      d.departure_time desc
             limit @limit
             """;
-        await using var connection = await read.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<BookingSummary>(
-            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct));
-        return rows.AsList();
+        return await read.ReadAsync<IReadOnlyList<BookingSummary>>(async connection => (await connection.QueryAsync<BookingSummary>(
+            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct))).AsList(), ct);
     }
 }

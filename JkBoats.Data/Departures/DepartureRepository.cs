@@ -34,8 +34,12 @@ public enum ReadFrom
 /// </summary>
 public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read)
 {
-    private ValueTask<NpgsqlConnection> OpenAsync(ReadFrom from, CancellationToken ct) =>
-        from == ReadFrom.Primary ? db.OpenConnectionAsync(ct) : read.OpenConnectionAsync(ct);
+    private async Task<T> ReadAsync<T>(ReadFrom from, Func<NpgsqlConnection, Task<T>> query, CancellationToken ct)
+    {
+        if (from == ReadFrom.Replica) return await read.ReadAsync(query, ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await query(connection);
+    }
 
     /// <summary>Scheduled departures in [FromUtc, ToUtc), in departure order.</summary>
     public async Task<IReadOnlyList<DepartureListing>> SearchAsync(DepartureSearch search, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
@@ -51,9 +55,8 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             order by d.departure_time, b.name
             limit @Limit
             """;
-        await using var connection = await OpenAsync(from, ct);
-        var rows = await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct));
-        return rows.AsList();
+        return await ReadAsync<IReadOnlyList<DepartureListing>>(from, async connection =>
+            (await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct))).AsList(), ct);
     }
 
     public async Task<DepartureListing?> GetAsync(Guid departureId, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
@@ -65,8 +68,8 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             join boats b on b.id = d.boat_id
             where d.id = @departureId
             """;
-        await using var connection = await OpenAsync(from, ct);
-        return await connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
+        return await ReadAsync(from, connection =>
+            connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct)), ct);
     }
 
     /// <summary>Destinations with a scheduled departure from the given instant on.</summary>
@@ -79,9 +82,8 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             group by lower(destination)
             order by 1
             """;
-        await using var connection = await OpenAsync(from, ct);
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(sql, new { fromUtc }, cancellationToken: ct));
-        return rows.AsList();
+        return await ReadAsync<IReadOnlyList<string>>(from, async connection =>
+            (await connection.QueryAsync<string>(new CommandDefinition(sql, new { fromUtc }, cancellationToken: ct))).AsList(), ct);
     }
 
     /// <summary>The first local-day start of a scheduled departure at or after the given instant, for "next date with departures".</summary>
@@ -93,8 +95,8 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             where departure_time >= @fromUtc and status = 'scheduled' and available_seats > 0
               and (@destination::text is null or lower(destination) = lower(@destination::text))
             """;
-        await using var connection = await OpenAsync(from, ct);
-        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { destination, fromUtc }, cancellationToken: ct));
+        return await ReadAsync(from, connection =>
+            connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { destination, fromUtc }, cancellationToken: ct)), ct);
     }
 
     /// <summary>Seat counts of the given departures (unknown ids are left out), in no particular order.</summary>
@@ -105,8 +107,8 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             from departures d
             where d.id = any(@ids)
             """;
-        await using var connection = await OpenAsync(from, ct);
-        var rows = await connection.QueryAsync<DepartureSeats>(new CommandDefinition(sql, new { ids = departureIds.ToArray() }, cancellationToken: ct));
-        return rows.AsList();
+        var ids = departureIds.ToArray();
+        return await ReadAsync<IReadOnlyList<DepartureSeats>>(from, async connection =>
+            (await connection.QueryAsync<DepartureSeats>(new CommandDefinition(sql, new { ids }, cancellationToken: ct))).AsList(), ct);
     }
 }

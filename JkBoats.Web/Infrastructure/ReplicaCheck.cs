@@ -30,7 +30,8 @@ public sealed class ReplicaCheck(ReadDataSource read) : IHealthCheck
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "replica unreachable; listings read from the primary", e);
+            // The message only: a stack trace at every probe while the replica is down says nothing more.
+            return new HealthCheckResult(context.Registration.FailureStatus, $"replica unreachable ({e.Message}); listings read from the primary");
         }
     }
 }

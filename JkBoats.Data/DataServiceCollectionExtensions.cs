@@ -15,10 +15,15 @@ namespace JkBoats.Data;
 
 public static class DataServiceCollectionExtensions
 {
-    public static IServiceCollection AddJkBoatsData(this IServiceCollection services, Func<IServiceProvider, NpgsqlDataSource> dataSource)
+    /// <param name="dataSource">The primary: bookings, locks, staff, outbox, migrations.</param>
+    /// <param name="replicaDataSource">A read replica for listings and look-ups, or null (the default) to read from the primary.</param>
+    public static IServiceCollection AddJkBoatsData(this IServiceCollection services, Func<IServiceProvider, NpgsqlDataSource> dataSource,
+        Func<IServiceProvider, NpgsqlDataSource?>? replicaDataSource = null)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         services.AddSingleton(dataSource);
+        services.AddSingleton(provider => new ReadDataSource(
+            provider.GetRequiredService<NpgsqlDataSource>(), replicaDataSource?.Invoke(provider), provider.GetService<TimeProvider>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new OpsMetrics(Metrics.NewCustomRegistry()));
         services.AddSingleton<OperatorCalendar>();

@@ -15,7 +15,11 @@ public sealed record BookingSummary(
     string Status,
     DateTime CreatedAt);
 
-public sealed class BookingRepository(NpgsqlDataSource db)
+/// <summary>
+/// Booking reads. Find-my-booking look-ups read from <see cref="ReadDataSource"/> (a replica when configured); a single
+/// booking (confirmation page, manage link, emails) reads from the primary, so it is there right after it was made.
+/// </summary>
+public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
 {
     private const int MaxLookupResults = 100;
 
@@ -65,9 +69,7 @@ public sealed class BookingRepository(NpgsqlDataSource db)
                      d.departure_time desc
             limit @limit
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<BookingSummary>(
-            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct));
-        return rows.AsList();
+        return await read.ReadAsync<IReadOnlyList<BookingSummary>>(async connection => (await connection.QueryAsync<BookingSummary>(
+            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct))).AsList(), ct);
     }
 }

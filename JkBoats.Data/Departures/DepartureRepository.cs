@@ -20,10 +20,29 @@ public sealed record DepartureListing(
 /// <summary>The live seat count of one departure, for cheap polling.</summary>
 public sealed record DepartureSeats(Guid DepartureId, int Capacity, int AvailableSeats, string Status, DateTime DepartureTime);
 
-public sealed class DepartureRepository(NpgsqlDataSource db)
+/// <summary>Where a read goes: the replica (if any) for public listings, the primary for staff and the booking flow.</summary>
+public enum ReadFrom
 {
+    Replica,
+    Primary,
+}
+
+/// <summary>
+/// Departure reads. Public listings read from <see cref="ReadDataSource"/> (a replica when one is configured, so they
+/// may be a moment behind); staff pages and the booking flow pass <see cref="ReadFrom.Primary"/>. Nothing here books:
+/// a booking always re-checks the departure on the primary under its lock.
+/// </summary>
+public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read)
+{
+    private async Task<T> ReadAsync<T>(ReadFrom from, Func<NpgsqlConnection, Task<T>> query, CancellationToken ct)
+    {
+        if (from == ReadFrom.Replica) return await read.ReadAsync(query, ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await query(connection);
+    }
+
     /// <summary>Scheduled departures in [FromUtc, ToUtc), in departure order.</summary>
-    public async Task<IReadOnlyList<DepartureListing>> SearchAsync(DepartureSearch search, CancellationToken ct)
+    public async Task<IReadOnlyList<DepartureListing>> SearchAsync(DepartureSearch search, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
         const string sql = """
             select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
@@ -36,12 +55,11 @@ public sealed class DepartureRepository(NpgsqlDataSource db)
             order by d.departure_time, b.name
             limit @Limit
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct));
-        return rows.AsList();
+        return await ReadAsync<IReadOnlyList<DepartureListing>>(from, async connection =>
+            (await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct))).AsList(), ct);
     }
 
-    public async Task<DepartureListing?> GetAsync(Guid departureId, CancellationToken ct)
+    public async Task<DepartureListing?> GetAsync(Guid departureId, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
         const string sql = """
             select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
@@ -50,12 +68,12 @@ public sealed class DepartureRepository(NpgsqlDataSource db)
             join boats b on b.id = d.boat_id
             where d.id = @departureId
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
+        return await ReadAsync(from, connection =>
+            connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct)), ct);
     }
 
     /// <summary>Destinations with a scheduled departure from the given instant on.</summary>
-    public async Task<IReadOnlyList<string>> ListDestinationsAsync(DateTime fromUtc, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> ListDestinationsAsync(DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
         const string sql = """
             select min(destination) as destination
@@ -64,13 +82,12 @@ public sealed class DepartureRepository(NpgsqlDataSource db)
             group by lower(destination)
             order by 1
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(sql, new { fromUtc }, cancellationToken: ct));
-        return rows.AsList();
+        return await ReadAsync<IReadOnlyList<string>>(from, async connection =>
+            (await connection.QueryAsync<string>(new CommandDefinition(sql, new { fromUtc }, cancellationToken: ct))).AsList(), ct);
     }
 
     /// <summary>The first local-day start of a scheduled departure at or after the given instant, for "next date with departures".</summary>
-    public async Task<DateTime?> NextDepartureTimeAsync(string? destination, DateTime fromUtc, CancellationToken ct)
+    public async Task<DateTime?> NextDepartureTimeAsync(string? destination, DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
         const string sql = """
             select min(departure_time)
@@ -78,20 +95,20 @@ public sealed class DepartureRepository(NpgsqlDataSource db)
             where departure_time >= @fromUtc and status = 'scheduled' and available_seats > 0
               and (@destination::text is null or lower(destination) = lower(@destination::text))
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { destination, fromUtc }, cancellationToken: ct));
+        return await ReadAsync(from, connection =>
+            connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(sql, new { destination, fromUtc }, cancellationToken: ct)), ct);
     }
 
     /// <summary>Seat counts of the given departures (unknown ids are left out), in no particular order.</summary>
-    public async Task<IReadOnlyList<DepartureSeats>> GetSeatsAsync(IReadOnlyCollection<Guid> departureIds, CancellationToken ct)
+    public async Task<IReadOnlyList<DepartureSeats>> GetSeatsAsync(IReadOnlyCollection<Guid> departureIds, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
         const string sql = """
             select d.id as departure_id, d.capacity, d.available_seats, d.status, d.departure_time
             from departures d
             where d.id = any(@ids)
             """;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<DepartureSeats>(new CommandDefinition(sql, new { ids = departureIds.ToArray() }, cancellationToken: ct));
-        return rows.AsList();
+        var ids = departureIds.ToArray();
+        return await ReadAsync<IReadOnlyList<DepartureSeats>>(from, async connection =>
+            (await connection.QueryAsync<DepartureSeats>(new CommandDefinition(sql, new { ids }, cancellationToken: ct))).AsList(), ct);
     }
 }

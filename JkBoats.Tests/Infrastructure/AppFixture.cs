@@ -32,13 +32,16 @@ public sealed class JkBoatsApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    public JkBoatsApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="replicaConnectionString">A read replica for listings and look-ups (<c>ConnectionStrings:JkBoatsReplica</c>); none by default.</param>
+    public JkBoatsApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string? replicaConnectionString = null)
     {
         _services = services;
         ConnectionString = connectionString;
         _settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:JkBoats"] = connectionString,
+            ["ConnectionStrings:JkBoatsReplica"] = replicaConnectionString,
             ["JkBoats:RateLimits:LookupsPerMinute"] = "100000",
             // Storms come from one loopback client; tests about the limits set their own.
             ["JkBoats:RateLimits:BookingsPerMinute"] = "100000",

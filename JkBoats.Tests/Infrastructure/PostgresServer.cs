@@ -88,6 +88,38 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// A private local cluster ready to stream to replicas: <c>wal_level=replica</c>, WAL senders, and initdb's
+    /// <c>host replication all 127.0.0.1/32 trust</c> entry in pg_hba.conf (checked). Start one with <see cref="StartStreamingReplicaAsync"/>.
+    /// </summary>
+    public static async Task<PostgresServer> StartLocalPrimaryAsync(CancellationToken ct = default)
+    {
+        var cluster = await LocalCluster.CreateAndStartAsync(ct, replication: true).ConfigureAwait(false);
+        var server = new PostgresServer(KindLocalCluster, cluster.ConnectionString("postgres"), null, cluster);
+        await server.WaitUntilReachableAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>
+    /// A streaming replica of this local primary (<see cref="StartLocalPrimaryAsync"/>): <c>pg_basebackup -R -X stream</c>
+    /// into a new folder, started on another port as a hot standby. Read-only; dispose it before the primary.
+    /// </summary>
+    public async Task<PostgresServer> StartStreamingReplicaAsync(CancellationToken ct = default)
+    {
+        var primary = _cluster ?? throw new NotSupportedException($"Replicas can only be made of a local cluster (this server is '{Kind}').");
+        var cluster = await LocalCluster.CreateReplicaAndStartAsync(primary, ct).ConfigureAwait(false);
+        var server = new PostgresServer(KindLocalCluster, cluster.ConnectionString("postgres"), null, cluster);
+        await server.WaitUntilReachableAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>The same connection string pointed at this server (e.g. a primary's database on its replica).</summary>
+    public string ConnectionStringFor(string connectionString)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+        return new NpgsqlConnectionStringBuilder(connectionString) { Host = admin.Host, Port = admin.Port }.ConnectionString;
+    }
+
     /// <summary>Drops the database if it exists, creates it afresh and returns a connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default)
     {
@@ -245,6 +277,7 @@ public sealed class PostgresServer : IAsyncDisposable
         private readonly string _dataDir;
         private readonly string _logFile;
         private readonly EventHandler _onProcessExit;
+        private bool _replication;
         private int _port;
         private int _disposed;
 
@@ -267,7 +300,39 @@ public sealed class PostgresServer : IAsyncDisposable
             IncludeErrorDetail = true,
         }.ConnectionString;
 
-        public static async Task<LocalCluster> CreateAndStartAsync(CancellationToken ct)
+        public int Port => _port;
+
+        public static Task<LocalCluster> CreateAndStartAsync(CancellationToken ct, bool replication = false) =>
+            CreateAndStartAsync(ct, replication, async cluster =>
+            {
+                var init = await cluster.RunPgAsync("initdb",
+                    ["-D", cluster._dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"], ct).ConfigureAwait(false);
+                if (init.ExitCode != 0)
+                    throw new InvalidOperationException($"initdb failed (exit {init.ExitCode}):{Environment.NewLine}{init.Output}");
+                if (replication)
+                {
+                    var hba = await File.ReadAllTextAsync(Path.Combine(cluster._dataDir, "pg_hba.conf"), ct).ConfigureAwait(false);
+                    if (!System.Text.RegularExpressions.Regex.IsMatch(hba, @"(?m)^host\s+replication\s+all\s+127\.0\.0\.1/32\s+trust"))
+                    {
+                        // initdb writes this line with -A trust; make sure of it for a throwaway cluster.
+                        var (file, args) = cluster.Command("sh", ["-c", $"echo 'host replication all 127.0.0.1/32 trust' >> '{Path.Combine(cluster._dataDir, "pg_hba.conf")}'"]);
+                        await RunAsync(file, args, ct).ConfigureAwait(false);
+                    }
+                }
+            });
+
+        /// <summary>A hot standby of <paramref name="primary"/>, copied with pg_basebackup and streaming from it.</summary>
+        public static Task<LocalCluster> CreateReplicaAndStartAsync(LocalCluster primary, CancellationToken ct) =>
+            CreateAndStartAsync(ct, replication: false, async cluster =>
+            {
+                var backup = await cluster.RunPgAsync("pg_basebackup",
+                    ["-D", cluster._dataDir, "-R", "-X", "stream", "-h", "127.0.0.1", "-p", primary._port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "-U", "postgres", "--no-sync", "-c", "fast"], ct).ConfigureAwait(false);
+                if (backup.ExitCode != 0)
+                    throw new InvalidOperationException($"pg_basebackup failed (exit {backup.ExitCode}):{Environment.NewLine}{backup.Output}");
+            });
+
+        private static async Task<LocalCluster> CreateAndStartAsync(CancellationToken ct, bool replication, Func<LocalCluster, Task> makeDataDir)
         {
             if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())
                 throw new PlatformNotSupportedException("The local PostgreSQL cluster fallback needs a Unix-like OS; set JKBOATS_TEST_DB instead.");
@@ -283,7 +348,7 @@ public sealed class PostgresServer : IAsyncDisposable
             var tmp = Directory.Exists("/tmp") ? "/tmp" : Path.GetTempPath();
             var root = Path.Combine(tmp, "jkboats-pg-" + Guid.NewGuid().ToString("N")[..12]);
             Directory.CreateDirectory(root);
-            var cluster = new LocalCluster(binDir, asPostgres, root);
+            var cluster = new LocalCluster(binDir, asPostgres, root) { _replication = replication };
             AppDomain.CurrentDomain.ProcessExit += cluster._onProcessExit;
             try
             {
@@ -294,10 +359,7 @@ public sealed class PostgresServer : IAsyncDisposable
                         throw new InvalidOperationException($"chown postgres {root} failed (does the 'postgres' OS user exist?): {chown.Output}");
                 }
 
-                var init = await cluster.RunPgAsync("initdb",
-                    ["-D", cluster._dataDir, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"], ct).ConfigureAwait(false);
-                if (init.ExitCode != 0)
-                    throw new InvalidOperationException($"initdb failed (exit {init.ExitCode}):{Environment.NewLine}{init.Output}");
+                await makeDataDir(cluster).ConfigureAwait(false);
 
                 cluster.StartWatchdog();
 
@@ -334,7 +396,8 @@ public sealed class PostgresServer : IAsyncDisposable
                 "-c synchronous_commit=off",
                 "-c full_page_writes=off",
                 "-c max_connections=300",
-                "-c shared_buffers=128MB");
+                "-c shared_buffers=128MB",
+                _replication ? "-c wal_level=replica -c max_wal_senders=5 -c wal_keep_size=256MB" : "");
             var result = await RunPgAsync("pg_ctl",
                 ["start", "-w", "-t", "60", "-D", _dataDir, "-l", _logFile, "-o", options], ct).ConfigureAwait(false);
             if (result.ExitCode != 0)

@@ -38,13 +38,12 @@ public static class AppSetup
                 throw new InvalidOperationException(
                     "No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
             }
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = poolName };
-            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            {
-                // Statements run often (listings, the booking engine's) are prepared on each connection after a few uses.
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 50;
-            }
-            return dataSource.Build();
+            return BuildDataSource(connectionString, poolName);
+        }, provider =>
+        {
+            // Optional streaming replica for listings and look-ups; without it they read from the primary.
+            var replica = provider.GetRequiredService<IConfiguration>().GetConnectionString(ReplicaConnectionStringName);
+            return string.IsNullOrWhiteSpace(replica) ? null : BuildDataSource(replica, poolName + "-replica");
         });
         services.AddJkBoatsEmail();
         services.AddJkBoatsOperations(poolName);
@@ -83,9 +82,25 @@ public static class AppSetup
             pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
         });
         services.AddListingCache();
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
+            // Degraded, never unhealthy: without the replica, listings read from the primary. Healthy when none is configured.
+            .AddCheck<ReplicaCheck>("replica", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
 
         builder.AddJkBoatsSecurity();
+    }
+
+    public const string ReplicaConnectionStringName = "JkBoatsReplica";
+
+    private static NpgsqlDataSource BuildDataSource(string connectionString, string poolName)
+    {
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = poolName };
+        if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // Statements run often (listings, the booking engine's) are prepared on each connection after a few uses.
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = 50;
+        }
+        return dataSource.Build();
     }
 
     public static void UseJkBoats(this WebApplication app)

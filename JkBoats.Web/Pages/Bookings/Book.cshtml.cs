@@ -184,7 +184,7 @@ public sealed class BookModel(DepartureRepository departures, BookingEngine engi
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct, bool judgeBookable = true)
     {
-        var departure = await departures.GetAsync(id, ct);
+        var departure = await departures.GetAsync(id, ct, ReadFrom.Primary);
         if (departure is null)
         {
             return false;

@@ -103,7 +103,7 @@ public sealed class DetailsModel(
         Booking = booking;
         Emails = await desk.EmailsAsync(id, ct);
         var now = calendar.UtcNow;
-        MoveTargets = (await departures.SearchAsync(new DepartureSearch(null, now, now.AddDays(30), 300), ct))
+        MoveTargets = (await departures.SearchAsync(new DepartureSearch(null, now, now.AddDays(30), 300), ct, ReadFrom.Primary))
             .Where(d => d.DepartureId != booking.DepartureId && d.AvailableSeats >= booking.SeatsBooked)
             .ToList();
         return true;

@@ -69,7 +69,7 @@ public sealed class CancelModel(ScheduleRepository schedule, DeskRepository desk
         }
         Departure = departure;
         var now = calendar.UtcNow;
-        Targets = (await departures.SearchAsync(new DepartureSearch(null, now, now.AddDays(7), 200), ct))
+        Targets = (await departures.SearchAsync(new DepartureSearch(null, now, now.AddDays(7), 200), ct, ReadFrom.Primary))
             .Where(d => d.DepartureId != id && d.AvailableSeats >= departure.SoldSeats && d.AvailableSeats > 0)
             .Take(20)
             .ToList();

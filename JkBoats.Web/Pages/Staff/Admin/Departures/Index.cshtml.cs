@@ -71,7 +71,7 @@ public sealed class IndexModel(ScheduleRepository schedule, DeskRepository desk,
     private async Task LoadAsync(CancellationToken ct)
     {
         Boats = await schedule.ListBoatsAsync(ct);
-        Destinations = await departures.ListDestinationsAsync(calendar.UtcNow.AddDays(-365), ct);
+        Destinations = await departures.ListDestinationsAsync(calendar.UtcNow.AddDays(-365), ct, ReadFrom.Primary);
         var from = calendar.StartOfDayUtc(calendar.Today);
         Departures = await desk.BoardAsync(from, calendar.StartOfDayUtc(calendar.Today.AddDays(Days)), ct);
     }

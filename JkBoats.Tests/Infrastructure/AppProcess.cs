@@ -46,6 +46,7 @@ public sealed class AppProcess : IAsyncDisposable
         ["JkBoats__RateLimits__ConcurrentRequests"] = "1000",
         ["JkBoats__RateLimits__QueuedRequests"] = "1000",
         ["JkBoats__Watchdog__Enabled"] = "false",
+        ["JkBoats__Shutdown__DrainDelay"] = "00:00:00",
         ["Serilog__MinimumLevel__Default"] = "Warning",
         ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
     };

@@ -87,6 +87,7 @@ public static class AppSetup
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 
         builder.AddJkBoatsSecurity();
+        services.AddGracefulShutdown();
     }
 
     public static void UseJkBoats(this WebApplication app)

@@ -50,6 +50,8 @@ public sealed class JkBoatsApp : WebApplicationFactory<Program>
             ["JkBoats:RateLimits:ConcurrentRequests"] = "1000",
             ["JkBoats:RateLimits:QueuedRequests"] = "1000",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Tests start and stop many apps; no load balancer needs draining.
+            ["JkBoats:Shutdown:DrainDelay"] = "00:00:00",
             ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -25,7 +25,8 @@ public static class AppSetup
         services.AddSerilog((provider, logger) => logger
             .ReadFrom.Configuration(provider.GetRequiredService<IConfiguration>())
             .ReadFrom.Services(provider)
-            .Enrich.FromLogContext(), preserveStaticLogger: true);
+            .Enrich.FromLogContext()
+            .Enrich.With<PersonalDataRedactor>(), preserveStaticLogger: true);
 
         services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);
         // Named per instance so the pool metrics can pick this app's pool out of Npgsql's process-wide meter.
@@ -88,6 +89,7 @@ public static class AppSetup
             .AddCheck<ReplicaCheck>("replica", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, tags: ["ready"]);
 
         builder.AddJkBoatsSecurity();
+        services.AddGracefulShutdown();
     }
 
     public const string ReplicaConnectionStringName = "JkBoatsReplica";
@@ -105,12 +107,13 @@ public static class AppSetup
 
     public static void UseJkBoats(this WebApplication app)
     {
+        app.UseCorrelationId();
         app.UseJkBoatsEdge();
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseExceptionHandler("/Error"));
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
-        app.UseSerilogRequestLogging();
+        app.UseJkBoatsRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace JkBoats.Tests.Infrastructure;
+
+/// <summary>
+/// The app as a real, separate OS process (<c>dotnet JkBoats.Web.dll</c> from the Release build) on its own loopback
+/// port: killed with SIGKILL (<see cref="Kill"/>) or stopped with SIGTERM (<see cref="Terminate"/>). Disposing always
+/// kills the process tree, so a failing test never leaves an app running.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private const int Sigterm = 15;
+    private const int OutputLines = 2000;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private AppProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the app wrote to stdout/stderr (its console log), for diagnostics.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
+    /// <summary>The settings every test instance gets: limits out of the way of storms from one loopback client.</summary>
+    public static Dictionary<string, string?> DefaultSettings(string connectionString) => new()
+    {
+        ["ConnectionStrings__JkBoats"] = connectionString,
+        ["JkBoats__MigrateOnStartup"] = "false",
+        ["JkBoats__RateLimits__LookupsPerMinute"] = "100000",
+        ["JkBoats__RateLimits__BookingsPerMinute"] = "100000",
+        ["JkBoats__RateLimits__SignInsPerMinute"] = "100000",
+        ["JkBoats__RateLimits__SignInsPerAccountPerMinute"] = "100000",
+        ["JkBoats__RateLimits__ConcurrentRequests"] = "1000",
+        ["JkBoats__RateLimits__QueuedRequests"] = "1000",
+        ["JkBoats__Watchdog__Enabled"] = "false",
+        ["JkBoats__Shutdown__DrainDelay"] = "00:00:00",
+        ["Serilog__MinimumLevel__Default"] = "Warning",
+        ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
+    };
+
+    /// <summary>Email settings sending to a loopback SMTP server on a fast test schedule with a short lease.</summary>
+    public static Dictionary<string, string?> SmtpSettings(int smtpPort, TimeSpan lease) => new()
+    {
+        ["Email__Smtp__Host"] = "127.0.0.1",
+        ["Email__Smtp__Port"] = smtpPort.ToString(),
+        ["Email__Smtp__UseTls"] = "None",
+        ["Email__Smtp__Timeout"] = "00:00:03",
+        ["Email__Worker__PollInterval"] = "00:00:00.200",
+        ["Email__Worker__LeaseDuration"] = lease.ToString("c"),
+        ["Email__Worker__BackoffBase"] = "00:00:00.400",
+        ["Email__Worker__BackoffCap"] = "00:00:05",
+    };
+
+    /// <summary>Starts the app and waits (bounded by <paramref name="ct"/> and 60 s) until <c>/health/ready</c> answers 200.</summary>
+    public static async Task<AppProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
+    {
+        var root = RepositoryRoot();
+        var dll = Path.Combine(root, "JkBoats.Web", "bin", "Release", "net10.0", "JkBoats.Web.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"Build the app first (dotnet build -c Release): {dll} is missing.", dll);
+        }
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            // The project folder as content root, as with dotnet run: appsettings.json and wwwroot are there.
+            WorkingDirectory = Path.Combine(root, "JkBoats.Web"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        var environment = DefaultSettings(connectionString);
+        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, line) => app.Record(line.Data);
+        process.ErrorDataReceived += (_, line) => app.Record(line.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), ct);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HttpClient CreateHttpClient(TimeSpan? timeout = null) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1024,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    {
+        BaseAddress = BaseAddress,
+        Timeout = timeout ?? TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>SIGKILL for the app and anything it started: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>SIGTERM: the app's graceful shutdown (what a container orchestrator sends first).</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited && SysKill(_process.Id, Sigterm) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the process to end; false when it is still running after the timeout.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Kill();
+            await WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already gone.
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken ct)
+    {
+        using var http = CreateHttpClient(TimeSpan.FromSeconds(2));
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The app exited with {_process.ExitCode} before it was ready:\n{string.Join('\n', Output.TakeLast(40))}");
+            }
+            try
+            {
+                using var answer = await http.GetAsync("/health/ready", ct);
+                if (answer.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // A slow first answer.
+            }
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"The app was not ready after {limit.TotalSeconds} s:\n{string.Join('\n', Output.TakeLast(40))}");
+            }
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        _output.Enqueue(line);
+        while (_output.Count > OutputLines && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "JkBoats.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No JkBoats.sln above {AppContext.BaseDirectory}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
+}

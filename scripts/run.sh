@@ -161,6 +161,8 @@ else
 fi
 
 export JkBoats__DemoMode=true
+# No load balancer drains a local demo: Ctrl-C stops at once (production keeps the 5 s default).
+export JkBoats__Shutdown__DrainDelay="${JkBoats__Shutdown__DrainDelay:-00:00:00}"
 echo
 echo "Site      http://localhost:5000"
 echo "API docs  http://localhost:5000/api/docs"

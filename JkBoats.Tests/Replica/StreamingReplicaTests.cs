@@ -57,7 +57,13 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
             replicaConnectionString: replicaConnectionString);
         using var http = app.CreateHttpClient();
         var listingPath = $"/api/boats?destination={Uri.EscapeDataString(destination)}&date={day:yyyy-MM-dd}";
+        // Replayed is not yet visible to a new snapshot on a busy standby for a moment: give it a bounded few seconds.
         var before = await ListingAsync(http, listingPath);
+        for (var waited = 0; before.Length == 0 && waited < 50; waited++)
+        {
+            await Task.Delay(100, ct);
+            before = await ListingAsync(http, listingPath);
+        }
         Assert.Equal(new[] { (first.DepartureId, 20) }, before);
         var ready = await http.GetAsync("/health/ready", ct);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);

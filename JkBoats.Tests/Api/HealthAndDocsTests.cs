@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
+using JkBoats.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using JkBoats.Tests.Infrastructure;
 
 namespace JkBoats.Tests.Api;
@@ -64,5 +66,48 @@ public sealed class ReadinessWithoutMigrationsTests
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Readiness_stays_healthy_when_a_later_release_has_already_migrated_the_schema()
+    {
+        var server = await SharedPostgres.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync($"jkboats_newer_{Guid.NewGuid():N}"[..40]);
+        DatabaseMigrator.MigrateUp(connectionString);
+        await using var app = new JkBoatsApp(connectionString, new Dictionary<string, string?> { ["JkBoats:MigrateOnStartup"] = "false" });
+        var http = app.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+
+        // A later release's migration, as the old instances see it during a rolling deploy.
+        await using (var connection = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand(
+                """insert into "VersionInfo" ("Version", "AppliedOn", "Description") values (@v, now(), 'from a later release')""", connection);
+            insert.Parameters.AddWithValue("v", DatabaseMigrator.LatestVersion + 1);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var ready = await http.GetAsync("/health/ready");
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), (ready.StatusCode, await ready.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task The_app_sets_an_idle_in_transaction_timeout_on_its_own_sessions_unless_told_not_to()
+    {
+        var server = await SharedPostgres.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync($"jkboats_idle_{Guid.NewGuid():N}"[..40]);
+        await using var app = new JkBoatsApp(connectionString);
+        await using var off = new JkBoatsApp(connectionString, new Dictionary<string, string?> { ["JkBoats:IdleInTransactionTimeout"] = "00:00:00" });
+
+        async Task<string?> SettingAsync(JkBoatsApp host)
+        {
+            var db = host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+            await using var command = db.CreateCommand("show idle_in_transaction_session_timeout");
+            return (string?)await command.ExecuteScalarAsync();
+        }
+
+        Assert.Equal("10s", await SettingAsync(app));
+        Assert.Equal("0", await SettingAsync(off));
     }
 }

@@ -39,12 +39,12 @@ public static class AppSetup
                 throw new InvalidOperationException(
                     "No database configured: set ConnectionStrings__JkBoats, or start the app with ./scripts/run.sh.");
             }
-            return BuildDataSource(connectionString, poolName);
+            return BuildDataSource(connectionString, poolName, IdleInTransactionTimeout(provider));
         }, provider =>
         {
             // Optional streaming replica for listings and look-ups; without it they read from the primary.
             var replica = provider.GetRequiredService<IConfiguration>().GetConnectionString(ReplicaConnectionStringName);
-            return string.IsNullOrWhiteSpace(replica) ? null : BuildDataSource(replica, poolName + "-replica");
+            return string.IsNullOrWhiteSpace(replica) ? null : BuildDataSource(replica, poolName + "-replica", IdleInTransactionTimeout(provider));
         });
         services.AddJkBoatsEmail();
         services.AddJkBoatsOperations(poolName);
@@ -94,13 +94,26 @@ public static class AppSetup
 
     public const string ReplicaConnectionStringName = "JkBoatsReplica";
 
-    private static NpgsqlDataSource BuildDataSource(string connectionString, string poolName)
+    private static TimeSpan IdleInTransactionTimeout(IServiceProvider provider) =>
+        provider.GetRequiredService<IConfiguration>().GetValue(
+            $"{JkBoatsOptions.Section}:IdleInTransactionTimeout", TimeSpan.FromSeconds(10));
+
+    private static NpgsqlDataSource BuildDataSource(string connectionString, string poolName, TimeSpan idleInTransactionTimeout)
     {
         var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = poolName };
         if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
             // Statements run often (listings, the booking engine's) are prepared on each connection after a few uses.
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = 50;
+        }
+        var options = dataSource.ConnectionStringBuilder.Options ?? "";
+        if (idleInTransactionTimeout > TimeSpan.Zero && !options.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal))
+        {
+            // A session of this app that idles inside a transaction (a bug, a stalled thread) is cut off by the server,
+            // so it can never sit on a departure's lock. 0 leaves it to the server or role (e.g. behind a pooler that
+            // refuses startup options).
+            dataSource.ConnectionStringBuilder.Options =
+                $"{options} -c idle_in_transaction_session_timeout={(long)idleInTransactionTimeout.TotalMilliseconds}".Trim();
         }
         return dataSource.Build();
     }

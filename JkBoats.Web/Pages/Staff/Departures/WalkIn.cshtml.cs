@@ -45,7 +45,8 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
         {
             return NotFound();
         }
-        var booking = validator.Validate(new BookingInput(id, Seats, FullName, Email, Phone), Errors, emailRequired: false);
+        // A seat count that does not bind (text, overflow) leaves the default of 1: never sell on it.
+        var booking = validator.Validate(new BookingInput(id, ModelState.IsValid ? Seats : null, FullName, Email, Phone), Errors, emailRequired: false);
         if (booking is null)
         {
             metrics.Booking(BookingChannel.Desk, Outcomes.ValidationError);

@@ -60,6 +60,11 @@ public sealed class IndexModel(ScheduleRepository schedule) : PageModel
         {
             Errors.Add($"Seats must be a whole number from 1 to {MaxCapacity}.");
         }
+        if (Errors.Count == 0 && !ModelState.IsValid)
+        {
+            // e.g. an air-conditioning flag that is not true/false: refused rather than read as false.
+            Errors.Add("Some values could not be read; nothing was saved.");
+        }
         return Errors.Count == 0;
     }
 

@@ -35,6 +35,12 @@ public sealed class CancelModel(ScheduleRepository schedule, DeskRepository desk
             Errors.Add("Give a reason (up to 500 characters); customers will see it.");
             return Page();
         }
+        if (!ModelState.IsValid)
+        {
+            // A move target that is not a departure id must never fall back to "cancel them all".
+            Errors.Add("Pick a departure from the list, or cancel them all. Nothing was changed.");
+            return Page();
+        }
         var (outcome, _) = await schedule.CancelDepartureAsync(id, Reason, moveTo, User.Actor(), ct);
         switch (outcome.Result)
         {

@@ -53,7 +53,14 @@ public sealed class EditModel(ScheduleRepository schedule, DeskRepository desk, 
         {
             return Page();
         }
-        var outcome = await schedule.EditDepartureAsync(id, new DepartureEdit(calendar.LocalToUtc(day!.Value.ToDateTime(at!.Value)), amount!.Value, boatId, where!), ct);
+        var utc = calendar.LocalToUtc(day!.Value.ToDateTime(at!.Value));
+        if (utc <= calendar.UtcNow && utc != Departure.DepartureTime)
+        {
+            // As when adding one: a departure cannot be moved to a time that has already passed.
+            Errors.Add("That time has already passed.");
+            return Page();
+        }
+        var outcome = await schedule.EditDepartureAsync(id, new DepartureEdit(utc, amount!.Value, boatId, where!), ct);
         switch (outcome.Result)
         {
             case ScheduleResult.Done:

@@ -56,6 +56,7 @@ public sealed class IndexModel(StaffRepository staff, StaffSignIn signIn) : Page
     {
         if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 100 || displayName.Any(char.IsControl)) Errors.Add("Name: 1 to 100 characters.");
         if (!StaffRoles.IsValid(role)) Errors.Add("Role must be agent or admin.");
+        if (Errors.Count == 0 && !ModelState.IsValid) Errors.Add("Some values could not be read (e.g. the active flag); nothing was saved.");
     }
 
     private void CheckPassword(string? password)

@@ -176,4 +176,27 @@ public sealed class FrontDeskTests(AppFixture fixture)
         Assert.Equal(2, await connection.ExecuteScalarAsync<int>("select count(*) from email_outbox where booking_id = @bookingId and kind = 'booking_confirmed'", new { bookingId }));
         Assert.Equal(2, (await agent.GetDocumentAsync($"/staff/bookings/{bookingId}")).QuerySelectorAll("#emails [data-email-status]").Length);
     }
+
+    [Fact]
+    public async Task A_departure_decades_ahead_is_refused_with_a_message_and_creates_nothing()
+    {
+        var admin = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Admin);
+        var destination = $"Far Future {Guid.NewGuid().ToString()[..8]}";
+        var boat = (await fixture.Data.CreateDepartureAsync()).BoatId.ToString();
+
+        var typo = await admin.SubmitAsync("/staff/admin/departures", "form:has(#destination)", new()
+        {
+            ["boatId"] = boat, ["destination"] = destination, ["price"] = "25.00", ["date"] = "9999-12-31", ["time"] = "09:00",
+        });
+        var nextYear = await admin.SubmitAsync("/staff/admin/departures", "form:has(#destination)", new()
+        {
+            ["boatId"] = boat, ["destination"] = destination, ["price"] = "25.00", ["date"] = $"{DateTime.UtcNow.Year + 1}-06-01", ["time"] = "09:00",
+        });
+
+        Assert.Contains("at most 5 years ahead", (await StaffSession.ParseAsync(typo)).Body!.TextContent);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, nextYear.StatusCode);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(1, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection,
+            "select count(*) from departures where destination = @destination", new { destination }));
+    }
 }

@@ -28,14 +28,22 @@ public static class ScheduleForm
         return null;
     }
 
+    public const int MaxYearsAhead = 5;
+
     public static DateOnly? Date(string? text, string label, List<string> errors)
     {
-        if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            return day;
+            errors.Add($"{label}: a date like 2026-12-24.");
+            return null;
         }
-        errors.Add($"{label}: a date like 2026-12-24.");
-        return null;
+        // Nobody plans trips decades ahead; a typo like 9999 or 20266 should not become a departure.
+        if (day.Year > DateTime.UtcNow.Year + MaxYearsAhead)
+        {
+            errors.Add($"{label}: at most {MaxYearsAhead} years ahead.");
+            return null;
+        }
+        return day;
     }
 
     public static TimeOnly? Time(string? text, string label, List<string> errors)

@@ -27,11 +27,9 @@ public sealed class KilledInstanceTests(ITestOutputHelper output)
         // A slow mail server: each worker sits on its claimed batch for a while, so A holds claimed rows when it dies.
         smtp.DataDelay = TimeSpan.FromSeconds(1);
         var settings = AppProcess.SmtpSettings(smtp.Port, Lease);
-        var processes = await Task.WhenAll(
-            AppProcess.StartAsync(connectionString, settings, deadline.Token),
-            AppProcess.StartAsync(connectionString, settings, deadline.Token));
-        await using var a = processes[0];
-        await using var b = processes[1];
+        var (startedA, startedB) = await AppProcess.StartPairAsync(connectionString, settings, deadline.Token);
+        await using var a = startedA;
+        await using var b = startedB;
         using var httpA = a.CreateHttpClient(TimeSpan.FromSeconds(20));
         using var httpB = b.CreateHttpClient(TimeSpan.FromSeconds(20));
         var departures = new List<TestDeparture>();

@@ -28,11 +28,9 @@ public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
         await using var db = NpgsqlDataSource.Create(connectionString);
         var data = new TestData(db);
         var started = Stopwatch.StartNew();
-        var processes = await Task.WhenAll(
-            AppProcess.StartAsync(connectionString, ct: deadline.Token),
-            AppProcess.StartAsync(connectionString, ct: deadline.Token));
-        await using var a = processes[0];
-        await using var b = processes[1];
+        var (startedA, startedB) = await AppProcess.StartPairAsync(connectionString, ct: deadline.Token);
+        await using var a = startedA;
+        await using var b = startedB;
         output.WriteLine($"two processes ({a.ProcessId}, {b.ProcessId}) ready in {started.ElapsedMilliseconds} ms");
         var departure = await data.CreateDepartureAsync(capacity: 5);
         var cookies = new CookieContainer();

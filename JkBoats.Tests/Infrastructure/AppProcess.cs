@@ -64,6 +64,27 @@ public sealed class AppProcess : IAsyncDisposable
         ["Email__Worker__BackoffCap"] = "00:00:05",
     };
 
+    /// <summary>Two instances on one database, started side by side. If either fails to start, the other is stopped too.</summary>
+    public static async Task<(AppProcess A, AppProcess B)> StartPairAsync(
+        string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
+    {
+        var a = StartAsync(connectionString, settings, ct);
+        var b = StartAsync(connectionString, settings, ct);
+        try
+        {
+            await Task.WhenAll(a, b);
+        }
+        catch
+        {
+            foreach (var started in new[] { a, b }.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+            throw;
+        }
+        return (a.Result, b.Result);
+    }
+
     /// <summary>Starts the app and waits (bounded by <paramref name="ct"/> and 60 s) until <c>/health/ready</c> answers 200.</summary>
     public static async Task<AppProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
     {

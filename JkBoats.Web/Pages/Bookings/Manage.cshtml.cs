@@ -23,8 +23,6 @@ public sealed class ManageModel(
 
     public DateTime LocalDeparture { get; private set; }
 
-    public string TimeZoneId => calendar.TimeZone.Id;
-
     public TimeSpan Cutoff => options.Value.CustomerCancelCutoff;
 
     /// <summary>Local time after which the customer can no longer cancel online.</summary>

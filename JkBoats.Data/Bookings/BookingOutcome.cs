@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace JkBoats.Data.Bookings;
 
 public enum BookingChannel
@@ -7,12 +10,20 @@ public enum BookingChannel
     Desk,
 }
 
-public sealed record BookingCommand(ValidBooking Booking, BookingChannel Channel, string? IdempotencyKey);
+public sealed record BookingCommand(ValidBooking Booking, BookingChannel Channel, string? IdempotencyKey)
+{
+    /// <summary>What makes two requests "the same request" for an idempotency key.</summary>
+    public static string Fingerprint(ValidBooking booking)
+    {
+        var canonical = string.Join('\n', booking.DepartureId, booking.Seats, booking.Customer.Email ?? "", booking.Customer.FullName, booking.Customer.Phone);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+}
 
 public sealed record BookingConfirmation(
     Guid BookingId,
     string ConfirmationCode,
-    string Status,
+    BookingStatus Status,
     Guid DepartureId,
     string BoatName,
     DateTime DepartureTime,
@@ -37,7 +48,7 @@ public abstract record BookingOutcome
     public sealed record DepartureNotFound : BookingOutcome;
 
     /// <summary>The departure exists but has left or was cancelled.</summary>
-    public sealed record DepartureClosed(string Reason) : BookingOutcome;
+    public sealed record DepartureClosed(DepartureClosure Reason) : BookingOutcome;
 
     /// <summary>The idempotency key was used before for a different request.</summary>
     public sealed record IdempotencyKeyReused : BookingOutcome;

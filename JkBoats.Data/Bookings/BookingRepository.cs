@@ -12,7 +12,7 @@ public sealed record BookingSummary(
     string BoatName,
     int SeatsBooked,
     decimal TotalPrice,
-    string Status,
+    BookingStatus Status,
     DateTime CreatedAt);
 
 /// <summary>

@@ -1,12 +1,13 @@
 using Dapper;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Inventory;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace JkBoats.Data.Demo;
 
 /// <summary>Boats, two weeks of departures and a few bookings for trying the app. Safe to run again.</summary>
-public sealed class DemoData(NpgsqlDataSource db, BookingEngine engine, OperatorCalendar calendar, ILogger<DemoData> log)
+public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, OperatorCalendar calendar, ILogger<DemoData> log)
 {
     public const int Days = 14;
 
@@ -72,7 +73,7 @@ public sealed class DemoData(NpgsqlDataSource db, BookingEngine engine, Operator
         log.LogInformation("Demo data ready: {Departures} new departures, {Bookings} new demo bookings", created, booked);
     }
 
-    /// <summary>Books every third day's marked trips down to a few seats, through the real booking engine.</summary>
+    /// <summary>Books every third day's marked trips down to a few seats, through the seat inventory.</summary>
     private async Task<int> FillSomeDeparturesAsync(DateOnly today, CancellationToken ct)
     {
         const string findDeparture = "select id, available_seats from departures where boat_id = @BoatId and departure_time = @DepartureTime";
@@ -97,7 +98,7 @@ public sealed class DemoData(NpgsqlDataSource db, BookingEngine engine, Operator
                         break;
                     }
                     var customer = new CustomerDetails($"Demo Guest {guest}", $"demo.guest{guest}@example.com", $"+1415555{guest:0000}");
-                    var outcome = await engine.BookAsync(new BookingCommand(
+                    var outcome = await inventory.BookAsync(new BookingCommand(
                         new ValidBooking(departure.Id, seats, customer), BookingChannel.Desk, $"demo-{departure.Id}-{guest}"), ct);
                     if (outcome is BookingOutcome.Confirmed { Replayed: false })
                     {

@@ -15,10 +15,16 @@ public sealed record DepartureListing(
     decimal PricePerSeat,
     DateTime DepartureTime,
     string Destination,
-    string Status);
+    DepartureStatus Status)
+{
+    public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
+}
 
 /// <summary>The live seat count of one departure, for cheap polling.</summary>
-public sealed record DepartureSeats(Guid DepartureId, int Capacity, int AvailableSeats, string Status, DateTime DepartureTime);
+public sealed record DepartureSeats(Guid DepartureId, int Capacity, int AvailableSeats, DepartureStatus Status, DateTime DepartureTime)
+{
+    public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
+}
 
 /// <summary>Where a read goes: the replica (if any) for public listings, the primary for staff and the booking flow.</summary>
 public enum ReadFrom

@@ -4,20 +4,23 @@ using Npgsql;
 namespace JkBoats.Data.Desk;
 
 public sealed record BoardRow(
-    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, string Status, int Capacity, int AvailableSeats,
+    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, DepartureStatus Status, int Capacity, int AvailableSeats,
     int CheckedInSeats, int Bookings, decimal PricePerSeat)
 {
     public int SoldSeats => Capacity - AvailableSeats;
+
+    /// <summary>The desk can still sell seats on it.</summary>
+    public bool CanSell(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc) && AvailableSeats > 0;
 }
 
 public sealed record ManifestRow(
     Guid BookingId, string ConfirmationCode, string FullName, string Phone, string? Email, int SeatsBooked, decimal TotalPrice,
-    string Status, DateTime? CheckedInAt, string Channel, DateTime CreatedAt);
+    BookingStatus Status, DateTime? CheckedInAt, string Channel, DateTime CreatedAt);
 
 public sealed record DeskBooking(
-    Guid BookingId, string ConfirmationCode, string Status, string FullName, string Phone, string? Email, int SeatsBooked,
+    Guid BookingId, string ConfirmationCode, BookingStatus Status, string FullName, string Phone, string? Email, int SeatsBooked,
     decimal TotalPrice, string Channel, DateTime? CheckedInAt, DateTime? CancelledAt, string? CancellationReason, DateTime CreatedAt,
-    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, string DepartureStatus);
+    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, DepartureStatus DepartureStatus);
 
 public sealed record BookingEmail(Guid Id, string Kind, string Status, int Attempts, string? LastError, DateTime? SentAt, DateTime CreatedAt);
 

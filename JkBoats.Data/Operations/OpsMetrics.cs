@@ -1,4 +1,5 @@
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Inventory;
 using Prometheus;
 
 namespace JkBoats.Data.Operations;

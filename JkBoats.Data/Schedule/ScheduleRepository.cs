@@ -1,6 +1,6 @@
 using Dapper;
-using JkBoats.Data.Bookings;
-using JkBoats.Data.Email;
+using JkBoats.Data.Departures;
+using JkBoats.Data.Inventory;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -8,32 +8,12 @@ namespace JkBoats.Data.Schedule;
 
 public sealed record BoatRow(Guid Id, string Name, int Capacity, bool HasAc, DateTime? RetiredAt, long UpcomingDepartures);
 
-public sealed record DepartureEdit(DateTime DepartureTimeUtc, decimal PricePerSeat, Guid BoatId, string Destination);
-
 public sealed record RecurringPlan(Guid BoatId, string Destination, decimal PricePerSeat, DateOnly From, DateOnly To, IReadOnlySet<DayOfWeek> Days, IReadOnlyList<TimeOnly> Times);
 
 public sealed record PlannedDeparture(DateTime LocalTime, DateTime DepartureTimeUtc, bool AlreadyExists);
 
-public enum ScheduleResult
-{
-    Done,
-    NotFound,
-    Duplicate,
-    BoatUnavailable,
-    CapacityTooSmall,
-    Busy,
-    TargetTooSmall,
-    TargetNotBookable,
-    NothingToChange,
-}
-
-public sealed record ScheduleOutcome(ScheduleResult Result, int Count = 0, int Booked = 0, int NewCapacity = 0, Guid? Id = null)
-{
-    public bool Succeeded => Result == ScheduleResult.Done;
-}
-
-/// <summary>Boats and the departure schedule, for admins. Changes that touch seats lock the departure first.</summary>
-public sealed class ScheduleRepository(NpgsqlDataSource db, LockedTransaction locked, OperatorCalendar calendar, OutboxSignal outbox, ILogger<ScheduleRepository> log)
+/// <summary>Boats and new departures, for admins. Changes to the seats of existing departures are <see cref="SeatInventory"/>'s.</summary>
+public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar calendar, AvailabilitySignal availability, ILogger<ScheduleRepository> log)
 {
     public const int MaxPlannedDepartures = 1000;
 
@@ -96,6 +76,7 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, LockedTransaction lo
             return new ScheduleOutcome(ScheduleResult.BoatUnavailable);
         }
         var id = await connection.ExecuteScalarAsync<Guid?>(new CommandDefinition(sql, new { boatId, departureTimeUtc, destination, price }, cancellationToken: ct));
+        availability.Raise();
         return id is null ? new ScheduleOutcome(ScheduleResult.Duplicate) : new ScheduleOutcome(ScheduleResult.Done, 1, Id: id);
     }
 
@@ -146,129 +127,9 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, LockedTransaction lo
         {
             plan.Destination, plan.PricePerSeat, plan.BoatId, times = planned.Select(p => p.DepartureTimeUtc).ToArray(),
         }, cancellationToken: ct));
+        availability.Raise();
         log.LogInformation("Recurring schedule created {Created} departures for boat {BoatId}", created, plan.BoatId);
         return new ScheduleOutcome(ScheduleResult.Done, created);
-    }
-
-    /// <summary>
-    /// Edits time, price, destination and boat. A new boat brings its capacity; refused, with the numbers, when it
-    /// would leave fewer seats than are already booked.
-    /// </summary>
-    public Task<ScheduleOutcome> EditDepartureAsync(Guid departureId, DepartureEdit edit, CancellationToken ct) =>
-        locked.RunAsync("Edit departure", async (connection, tx) =>
-        {
-            var rows = await BookingChanges.LockDeparturesAsync(connection, tx, [departureId], ct);
-            if (rows.Count == 0)
-            {
-                return new ScheduleOutcome(ScheduleResult.NotFound);
-            }
-            var current = rows[0];
-            var booked = current.Capacity - current.AvailableSeats;
-            var capacity = current.Capacity;
-            if (edit.BoatId != current.BoatId)
-            {
-                var boat = await connection.QuerySingleOrDefaultAsync<(int Capacity, DateTime? RetiredAt)>(new CommandDefinition(
-                    "select capacity, retired_at from boats where id = @BoatId", new { edit.BoatId }, tx, cancellationToken: ct));
-                if (boat == default || boat.RetiredAt is not null)
-                {
-                    return new ScheduleOutcome(ScheduleResult.BoatUnavailable);
-                }
-                if (boat.Capacity < booked)
-                {
-                    return new ScheduleOutcome(ScheduleResult.CapacityTooSmall, Booked: booked, NewCapacity: boat.Capacity);
-                }
-                capacity = boat.Capacity;
-            }
-            var clash = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "select exists (select 1 from departures where boat_id = @BoatId and departure_time = @DepartureTimeUtc and id <> @departureId)",
-                new { edit.BoatId, edit.DepartureTimeUtc, departureId }, tx, cancellationToken: ct));
-            if (clash)
-            {
-                return new ScheduleOutcome(ScheduleResult.Duplicate);
-            }
-            const string update = """
-                update departures
-                set departure_time = @DepartureTimeUtc, price_per_seat = @PricePerSeat, destination = @Destination, boat_id = @BoatId,
-                    capacity = @capacity, available_seats = @capacity - @booked, updated_at = now()
-                where id = @departureId
-                """;
-            await connection.ExecuteAsync(new CommandDefinition(update, new
-            {
-                edit.DepartureTimeUtc, edit.PricePerSeat, edit.Destination, edit.BoatId, capacity, booked, departureId,
-            }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            return new ScheduleOutcome(ScheduleResult.Done, Booked: booked, NewCapacity: capacity);
-        }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
-
-    /// <summary>
-    /// Cancels a departure (weather). Without a target every confirmed booking on it is cancelled and its seats
-    /// released; with one, every confirmed booking moves there instead, all or nothing. Returns the affected bookings.
-    /// </summary>
-    public async Task<(ScheduleOutcome Outcome, IReadOnlyList<Guid> Bookings)> CancelDepartureAsync(
-        Guid departureId, string reason, Guid? moveTo, string changedBy, CancellationToken ct)
-    {
-        IReadOnlyList<Guid> affected = [];
-        var outcome = await locked.RunAsync("Cancel departure", async (connection, tx) =>
-        {
-            Guid[] ids = moveTo is { } destination && destination != departureId ? [departureId, destination] : [departureId];
-            var rows = await BookingChanges.LockDeparturesAsync(connection, tx, ids, ct);
-            var source = rows.SingleOrDefault(r => r.Id == departureId);
-            if (source is null)
-            {
-                return new ScheduleOutcome(ScheduleResult.NotFound);
-            }
-            if (source.Status == "cancelled")
-            {
-                return new ScheduleOutcome(ScheduleResult.NothingToChange);
-            }
-            var booked = source.Capacity - source.AvailableSeats;
-            if (moveTo is not null)
-            {
-                var target = rows.SingleOrDefault(r => r.Id == moveTo && r.Id != departureId);
-                if (target is null || target.Status != "scheduled" || target.DepartureTime <= calendar.UtcNow)
-                {
-                    return new ScheduleOutcome(ScheduleResult.TargetNotBookable);
-                }
-                if (target.AvailableSeats < booked)
-                {
-                    return new ScheduleOutcome(ScheduleResult.TargetTooSmall, Booked: booked, NewCapacity: target.AvailableSeats);
-                }
-                const string move = """
-                    update bookings set departure_id = @target, total_price = seats_booked * @price, changed_by = @changedBy, updated_at = now()
-                    where departure_id = @departureId and status = 'confirmed'
-                    returning id
-                    """;
-                affected = (await connection.QueryAsync<Guid>(new CommandDefinition(move, new
-                {
-                    target = target.Id, price = target.PricePerSeat, changedBy, departureId,
-                }, tx, cancellationToken: ct))).AsList();
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "update departures set available_seats = available_seats - @booked, updated_at = now() where id = @target",
-                    new { booked, target = target.Id }, tx, cancellationToken: ct));
-            }
-            else
-            {
-                const string cancelBookings = """
-                    update bookings
-                    set status = 'cancelled', cancelled_at = now(), cancellation_reason = @reason, changed_by = @changedBy, updated_at = now()
-                    where departure_id = @departureId and status = 'confirmed'
-                    returning id
-                    """;
-                affected = (await connection.QueryAsync<Guid>(new CommandDefinition(cancelBookings, new { reason, changedBy, departureId }, tx, cancellationToken: ct))).AsList();
-            }
-            const string cancelDeparture = """
-                update departures
-                set status = 'cancelled', cancelled_at = now(), cancellation_reason = @reason, available_seats = capacity, updated_at = now()
-                where id = @departureId
-                """;
-            await connection.ExecuteAsync(new CommandDefinition(cancelDeparture, new { reason, departureId }, tx, cancellationToken: ct));
-            await BookingChanges.QueueEmailsAsync(connection, tx, moveTo is null ? EmailKinds.BookingCancelled : EmailKinds.BookingMoved, affected, ct);
-            await tx.CommitAsync(ct);
-            outbox.Poke();
-            log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? "cancelled" : "moved");
-            return new ScheduleOutcome(ScheduleResult.Done, affected.Count, booked);
-        }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
-        return (outcome, outcome.Succeeded ? affected : []);
     }
 
     private static Task<bool> BoatIsActiveAsync(NpgsqlConnection connection, Guid boatId, CancellationToken ct) =>

@@ -2,7 +2,7 @@ using Dapper;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Departures;
-using JkBoats.Data.Email;
+using JkBoats.Data.Inventory;
 using JkBoats.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -28,10 +28,7 @@ public sealed class BookingCoalescingTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
-    private BookingEngine Engine(int batchSize = 100) => new(
-        _db, Options.Create(new JkBoatsOptions { BookingBatchSize = batchSize }), TimeProvider.System, new OutboxSignal(), new AvailabilitySignal(),
-        new JkBoats.Data.Operations.OpsMetrics(Prometheus.Metrics.NewCustomRegistry()),
-        NullLogger<BookingEngine>.Instance);
+    private SeatInventory Engine(int batchSize = 100) => Inventories.Create(_db, new JkBoatsOptions { BookingBatchSize = batchSize });
 
     private static BookingCommand Command(Guid departureId, int seats, string email, string? key = null, string name = "Storm Guest") =>
         new(new ValidBooking(departureId, seats, new CustomerDetails(name, email, "+14155550132")), BookingChannel.Api, key);

@@ -1,3 +1,4 @@
+using JkBoats.Data.Inventory;
 using System.Globalization;
 using System.Net;
 using AngleSharp.Html.Parser;
@@ -200,8 +201,8 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         var manage = await site.GetAsync((await links.UrlForAsync(droppedId, CancellationToken.None)).AbsolutePath);
         var cancelled = await site.SubmitAsync(manage.Form("#cancel-booking form"));
         Assert.Equal(HttpStatusCode.SeeOther, cancelled.Status);
-        var moved = await app.Services.GetRequiredService<BookingChanges>()
-            .MoveAsync(kept.Body.GetProperty("booking_id").GetGuid(), later.DepartureId, "desk@jkboats.example", CancellationToken.None);
+        var moved = await app.Services.GetRequiredService<SeatInventory>()
+            .MoveBookingAsync(kept.Body.GetProperty("booking_id").GetGuid(), later.DepartureId, "desk@jkboats.example", CancellationToken.None);
         Assert.Equal(ChangeResult.Done, moved.Result);
         await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 4, Patience, "the cancellation and move emails");
 
@@ -223,7 +224,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         await using var bed = await EmailTestBed.CreateAsync();
         var folder = Path.Combine(Path.GetTempPath(), $"jkboats-pickup-{Guid.NewGuid():N}");
         var app = bed.StartApp(new Dictionary<string, string?> { ["Email:Smtp:Host"] = "", ["Email:PickupDirectory"] = folder });
-        var engine = app.Services.GetRequiredService<BookingEngine>();
+        var engine = app.Services.GetRequiredService<SeatInventory>();
         var departure = await bed.Data.CreateDepartureAsync();
         var email = $"desk.{Guid.NewGuid():N}@example.com";
         try

@@ -1,3 +1,4 @@
+using JkBoats.Data.Inventory;
 using System.Net;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Staff;
@@ -61,12 +62,12 @@ public sealed class MetricsTests(AppFixture fixture)
         var api = fixture.CreateClient();
         var first = await BookingApi.PostAsync(api, BookingApi.Body(departure.DepartureId, 2));
         var second = await BookingApi.PostAsync(api, BookingApi.Body(departure.DepartureId, 2));
-        var changes = fixture.App.Services.GetRequiredService<BookingChanges>();
+        var changes = fixture.App.Services.GetRequiredService<SeatInventory>();
         var before = await MetricsScrape.ReadAsync(api);
 
-        await changes.CancelAsync(first.Body.GetProperty("booking_id").GetGuid(), "test", "metrics test", null, CancellationToken.None);
-        await changes.CancelAsync(first.Body.GetProperty("booking_id").GetGuid(), "test", "metrics test", null, CancellationToken.None);
-        await changes.MoveAsync(second.Body.GetProperty("booking_id").GetGuid(), other.DepartureId, "metrics test", CancellationToken.None);
+        await changes.CancelBookingAsync(first.Body.GetProperty("booking_id").GetGuid(), "test", "metrics test", null, CancellationToken.None);
+        await changes.CancelBookingAsync(first.Body.GetProperty("booking_id").GetGuid(), "test", "metrics test", null, CancellationToken.None);
+        await changes.MoveBookingAsync(second.Body.GetProperty("booking_id").GetGuid(), other.DepartureId, "metrics test", CancellationToken.None);
 
         var after = await MetricsScrape.ReadAsync(api);
         double Delta(string change, string result) => after.Value("jkboats_booking_changes_total", ("change", change), ("result", result))

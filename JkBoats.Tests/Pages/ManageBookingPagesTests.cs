@@ -1,3 +1,5 @@
+using JkBoats.Data;
+using JkBoats.Data.Inventory;
 using System.Net;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
@@ -12,7 +14,7 @@ public sealed class ManageBookingPagesTests(SiteFixture site)
 {
     private async Task<(Guid BookingId, string Path)> BookAsync(Guid departureId, int seats)
     {
-        var engine = site.App.Services.GetRequiredService<BookingEngine>();
+        var engine = site.App.Services.GetRequiredService<SeatInventory>();
         var customer = new CustomerDetails("Mona Manage", $"mona-{Guid.NewGuid():N}@example.com", "+14155550123");
         var outcome = await engine.BookAsync(new BookingCommand(new ValidBooking(departureId, seats, customer), BookingChannel.Web, null), CancellationToken.None);
         var booking = Assert.IsType<BookingOutcome.Confirmed>(outcome).Booking;
@@ -21,7 +23,7 @@ public sealed class ManageBookingPagesTests(SiteFixture site)
     }
 
     private async Task<string> StatusAsync(Guid bookingId) =>
-        (await site.App.Services.GetRequiredService<BookingRepository>().GetAsync(bookingId, CancellationToken.None))!.Status;
+        (await site.App.Services.GetRequiredService<BookingRepository>().GetAsync(bookingId, CancellationToken.None))!.Status.Name();
 
     [Fact]
     public async Task Before_the_cut_off_the_customer_cancels_once_and_gets_the_seats_back_on_sale()

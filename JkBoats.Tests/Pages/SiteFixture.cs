@@ -1,3 +1,4 @@
+using JkBoats.Data.Inventory;
 using JkBoats.Data.Bookings;
 using JkBoats.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public sealed class SiteFixture : IAsyncLifetime
     /// <summary>Takes seats the way another customer would, through the app's own booking engine.</summary>
     public async Task TakeSeatsAsync(Guid departureId, int seats)
     {
-        var engine = App.Services.GetRequiredService<BookingEngine>();
+        var engine = App.Services.GetRequiredService<SeatInventory>();
         var booking = new ValidBooking(departureId, seats, new CustomerDetails("Other Customer", $"other-{Guid.NewGuid():N}@example.com", "+14155550100"));
         var outcome = await engine.BookAsync(new BookingCommand(booking, BookingChannel.Desk, null), CancellationToken.None);
         Assert.IsType<BookingOutcome.Confirmed>(outcome);

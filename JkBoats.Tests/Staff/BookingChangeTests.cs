@@ -1,4 +1,5 @@
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Inventory;
 using JkBoats.Data.Schedule;
 using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
@@ -11,7 +12,7 @@ public sealed class BookingChangeTests(AppFixture fixture)
 {
     private readonly HttpClient _api = fixture.CreateClient();
 
-    private BookingChanges Changes => fixture.App.Services.GetRequiredService<BookingChanges>();
+    private SeatInventory Changes => fixture.App.Services.GetRequiredService<SeatInventory>();
 
     private ScheduleRepository Schedule => fixture.App.Services.GetRequiredService<ScheduleRepository>();
 
@@ -28,8 +29,8 @@ public sealed class BookingChangeTests(AppFixture fixture)
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);
         var booking = await BookAsync(departure.DepartureId, 4);
 
-        var first = await Changes.CancelAsync(booking, "Changed plans", "test", cutoff: null, CancellationToken.None);
-        var second = await Changes.CancelAsync(booking, "Changed plans", "test", cutoff: null, CancellationToken.None);
+        var first = await Changes.CancelBookingAsync(booking, "Changed plans", "test", cutoff: null, CancellationToken.None);
+        var second = await Changes.CancelBookingAsync(booking, "Changed plans", "test", cutoff: null, CancellationToken.None);
 
         Assert.Equal(ChangeResult.Done, first.Result);
         Assert.Equal(ChangeResult.NothingToChange, second.Result);
@@ -44,8 +45,8 @@ public sealed class BookingChangeTests(AppFixture fixture)
         var small = await BookAsync(source.DepartureId, 3);
         var big = await BookAsync(source.DepartureId, 4);
 
-        var moved = await Changes.MoveAsync(small, target.DepartureId, "test", CancellationToken.None);
-        var refused = await Changes.MoveAsync(big, target.DepartureId, "test", CancellationToken.None);
+        var moved = await Changes.MoveBookingAsync(small, target.DepartureId, "test", CancellationToken.None);
+        var refused = await Changes.MoveBookingAsync(big, target.DepartureId, "test", CancellationToken.None);
 
         Assert.Equal(ChangeResult.Done, moved.Result);
         Assert.Equal((ChangeResult.NotEnoughSeats, 2, 4), (refused.Result, refused.AvailableSeats, refused.SeatsNeeded));
@@ -67,9 +68,9 @@ public sealed class BookingChangeTests(AppFixture fixture)
         }
 
         var work = new List<Func<Task<int>>>();
-        foreach (var id in onA.Take(4)) work.Add(async () => (int)(await Changes.MoveAsync(id, b.DepartureId, "test", CancellationToken.None)).Result);
-        foreach (var id in onB.Take(4)) work.Add(async () => (int)(await Changes.MoveAsync(id, a.DepartureId, "test", CancellationToken.None)).Result);
-        foreach (var id in onA.Skip(4).Concat(onB.Skip(4))) work.Add(async () => (int)(await Changes.CancelAsync(id, "storm", "test", null, CancellationToken.None)).Result);
+        foreach (var id in onA.Take(4)) work.Add(async () => (int)(await Changes.MoveBookingAsync(id, b.DepartureId, "test", CancellationToken.None)).Result);
+        foreach (var id in onB.Take(4)) work.Add(async () => (int)(await Changes.MoveBookingAsync(id, a.DepartureId, "test", CancellationToken.None)).Result);
+        foreach (var id in onA.Skip(4).Concat(onB.Skip(4))) work.Add(async () => (int)(await Changes.CancelBookingAsync(id, "storm", "test", null, CancellationToken.None)).Result);
         for (var i = 0; i < 30; i++)
         {
             var target = i % 2 == 0 ? a : b;
@@ -99,8 +100,8 @@ public sealed class BookingChangeTests(AppFixture fixture)
         var bigBoat = await Schedule.CreateBoatAsync($"Ferry {Guid.NewGuid():N}"[..20], 12, true, CancellationToken.None);
         var edit = new DepartureEdit(departure.DepartureTime, departure.PricePerSeat, smallBoat, departure.Destination);
 
-        var refused = await Schedule.EditDepartureAsync(departure.DepartureId, edit, CancellationToken.None);
-        var accepted = await Schedule.EditDepartureAsync(departure.DepartureId, edit with { BoatId = bigBoat }, CancellationToken.None);
+        var refused = await Changes.EditDepartureAsync(departure.DepartureId, edit, CancellationToken.None);
+        var accepted = await Changes.EditDepartureAsync(departure.DepartureId, edit with { BoatId = bigBoat }, CancellationToken.None);
 
         Assert.Equal((ScheduleResult.CapacityTooSmall, 8, 5), (refused.Result, refused.Booked, refused.NewCapacity));
         Assert.Equal((ScheduleResult.Done, 8, 12), (accepted.Result, accepted.Booked, accepted.NewCapacity));
@@ -113,7 +114,7 @@ public sealed class BookingChangeTests(AppFixture fixture)
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);
         var bookings = new[] { await BookAsync(departure.DepartureId, 2), await BookAsync(departure.DepartureId, 3) };
 
-        var (outcome, affected) = await Schedule.CancelDepartureAsync(departure.DepartureId, "Storm warning", moveTo: null, "test", CancellationToken.None);
+        var (outcome, affected) = await Changes.CancelDepartureAsync(departure.DepartureId, "Storm warning", moveTo: null, "test", CancellationToken.None);
 
         Assert.Equal((ScheduleResult.Done, 2, 5), (outcome.Result, outcome.Count, outcome.Booked));
         Assert.Equal(bookings.Order(), affected.Order());
@@ -131,11 +132,11 @@ public sealed class BookingChangeTests(AppFixture fixture)
         await BookAsync(departure.DepartureId, 2);
         await BookAsync(departure.DepartureId, 3);
 
-        var (refused, _) = await Schedule.CancelDepartureAsync(departure.DepartureId, "Storm", tooSmall.DepartureId, "test", CancellationToken.None);
+        var (refused, _) = await Changes.CancelDepartureAsync(departure.DepartureId, "Storm", tooSmall.DepartureId, "test", CancellationToken.None);
         Assert.Equal((ScheduleResult.TargetTooSmall, 5, 4), (refused.Result, refused.Booked, refused.NewCapacity));
         Assert.Equal(new SeatState(10, 5, 5, 2), await fixture.Data.SeatStateAsync(departure.DepartureId));
 
-        var (moved, affected) = await Schedule.CancelDepartureAsync(departure.DepartureId, "Storm", roomy.DepartureId, "test", CancellationToken.None);
+        var (moved, affected) = await Changes.CancelDepartureAsync(departure.DepartureId, "Storm", roomy.DepartureId, "test", CancellationToken.None);
         Assert.Equal(ScheduleResult.Done, moved.Result);
         Assert.Equal(2, affected.Count);
         Assert.Equal(new SeatState(10, 10, 0, 0), await fixture.Data.SeatStateAsync(departure.DepartureId));

@@ -112,12 +112,53 @@ public sealed class FrontDeskTests(AppFixture fixture)
         var code = booked.Body.GetProperty("confirmation_code").GetString()!;
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
 
-        var response = await agent.SubmitAsync("/staff/board", "form[action*='CheckIn'], form:has(#code)", new() { ["code"] = code.ToLowerInvariant() });
+        var response = await agent.SubmitAsync($"/staff/board?date={departure.DepartureTime:yyyy-MM-dd}", "form[action*='CheckIn'], form:has(#code)",
+            new() { ["code"] = code.ToLowerInvariant() });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"{code} checked in", (await StaffSession.ParseAsync(response)).QuerySelector("[role='status']")!.TextContent);
         await using var connection = await fixture.Db.OpenConnectionAsync();
         Assert.NotNull(await connection.ExecuteScalarAsync<DateTime?>("select checked_in_at from bookings where confirmation_code = @code", new { code }));
+    }
+
+    [Fact]
+    public async Task The_board_refuses_to_check_in_a_ticket_for_another_day_and_names_its_departure()
+    {
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);
+        var booked = await BookingApi.PostAsync(fixture.CreateClient(), BookingApi.Body(departure.DepartureId, 2));
+        var code = booked.Body.GetProperty("confirmation_code").GetString()!;
+        var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
+        var otherDay = departure.DepartureTime.AddDays(-1);
+
+        var response = await agent.SubmitAsync($"/staff/board?date={otherDay:yyyy-MM-dd}", "form[action*='CheckIn'], form:has(#code)", new() { ["code"] = code });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var message = (await StaffSession.ParseAsync(response)).QuerySelector("[role='status']")!.TextContent;
+        Assert.Contains($"{code} is for {departure.BoatName}", message);
+        Assert.Contains(departure.Destination, message);
+        Assert.Contains("not checked in", message);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Null(await connection.ExecuteScalarAsync<DateTime?>("select checked_in_at from bookings where confirmation_code = @code", new { code }));
+    }
+
+    [Fact]
+    public async Task The_manifest_refuses_to_check_in_a_booking_of_another_departure()
+    {
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);
+        var other = await fixture.Data.AddDepartureAsync(departure, departure.DepartureTime.AddHours(2));
+        var booked = await BookingApi.PostAsync(fixture.CreateClient(), BookingApi.Body(other.DepartureId, 1));
+        var bookingId = booked.Body.GetProperty("booking_id").GetGuid();
+        var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
+        var own = await BookingApi.PostAsync(fixture.CreateClient(), BookingApi.Body(departure.DepartureId, 1));
+        Assert.Equal(201, own.Status);
+
+        var response = await agent.SubmitAsync($"/staff/departures/{departure.DepartureId}", "form[action*='CheckIn']",
+            new() { ["bookingId"] = bookingId.ToString(), ["checkedIn"] = "true" });
+
+        var page = await StaffSession.ParseAsync(response);
+        Assert.Contains("not this departure", page.QuerySelector("[data-field='check-in-problem']")!.TextContent);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Null(await connection.ExecuteScalarAsync<DateTime?>("select checked_in_at from bookings where id = @bookingId", new { bookingId }));
     }
 
     [Fact]

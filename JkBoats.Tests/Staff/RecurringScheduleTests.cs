@@ -1,3 +1,4 @@
+using JkBoats.Data.Inventory;
 using JkBoats.Data;
 using JkBoats.Data.Operations;
 using JkBoats.Data.Schedule;
@@ -20,8 +21,7 @@ public sealed class RecurringScheduleTests : IAsyncLifetime
     {
         var options = Options.Create(new JkBoatsOptions { TimeZone = timeZone });
         var calendar = new OperatorCalendar(options, TimeProvider.System);
-        var locked = new LockedTransaction(_db, options, TimeProvider.System, new OpsMetrics(Prometheus.Metrics.NewCustomRegistry()), NullLogger<LockedTransaction>.Instance);
-        return new ScheduleRepository(_db, locked, calendar, new JkBoats.Data.Email.OutboxSignal(), NullLogger<ScheduleRepository>.Instance);
+        return new ScheduleRepository(_db, calendar, new JkBoats.Data.Departures.AvailabilitySignal(), NullLogger<ScheduleRepository>.Instance);
     }
 
     [Fact]

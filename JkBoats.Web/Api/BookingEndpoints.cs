@@ -1,8 +1,9 @@
 using System.Text.Json;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
-using JkBoats.Data.Operations;
+using JkBoats.Data.Inventory;
 using JkBoats.Web.Infrastructure;
+using JkBoats.Data.Operations;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -63,7 +64,7 @@ public static class BookingEndpoints
     }
 
     private static async Task<IResult> CreateBooking(
-        HttpContext http, BookingValidator validator, BookingEngine engine, OpsMetrics metrics, IOptions<JsonOptions> json, CancellationToken ct)
+        HttpContext http, BookingValidator validator, SeatInventory inventory, OpsMetrics metrics, IOptions<JsonOptions> json, CancellationToken ct)
     {
         if (!http.Request.HasJsonContentType())
         {
@@ -90,7 +91,7 @@ public static class BookingEndpoints
             return ApiResults.Validation(errors);
         }
 
-        var outcome = await engine.BookAsync(new BookingCommand(booking, BookingChannel.Api, key), ct);
+        var outcome = await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Api, key), ct);
         switch (outcome)
         {
             case BookingOutcome.Confirmed confirmed:
@@ -100,16 +101,16 @@ public static class BookingEndpoints
                 }
                 var b = confirmed.Booking;
                 return Results.Json(new BookingCreatedResponse(
-                    b.BookingId, b.Status, b.ConfirmationCode, new BookedDeparture(b.BoatName, b.DepartureTime, b.Destination),
+                    b.BookingId, b.Status.Name(), b.ConfirmationCode, new BookedDeparture(b.BoatName, b.DepartureTime, b.Destination),
                     b.SeatsBooked, b.TotalPrice, new BookedCustomer(b.Email, b.FullName)), json.Value.SerializerOptions, statusCode: StatusCodes.Status201Created);
             case BookingOutcome.InsufficientCapacity refused:
-                return Results.Json(new InsufficientCapacityResponse("insufficient_capacity", CapacityMessage(refused), refused.AvailableSeats),
+                return Results.Json(new InsufficientCapacityResponse("insufficient_capacity", OutcomeMessages.Capacity(refused), refused.AvailableSeats),
                     json.Value.SerializerOptions, statusCode: StatusCodes.Status400BadRequest);
             case BookingOutcome.DepartureNotFound:
                 return ApiResults.DepartureNotFound();
             case BookingOutcome.DepartureClosed closed:
                 return ApiResults.Problem(StatusCodes.Status409Conflict, "departure_closed", "Departure not bookable",
-                    closed.Reason == "cancelled" ? "This departure has been cancelled." : "This departure has already left.");
+                    OutcomeMessages.Closed(closed.Reason));
             case BookingOutcome.IdempotencyKeyReused:
                 return ApiResults.Problem(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "Idempotency key reused",
                     "This Idempotency-Key was already used for a different booking request.");
@@ -119,13 +120,6 @@ public static class BookingEndpoints
                 throw new InvalidOperationException($"Unhandled booking outcome {outcome}");
         }
     }
-
-    public static string CapacityMessage(BookingOutcome.InsufficientCapacity refused) => refused.AvailableSeats switch
-    {
-        0 => $"No seats available, but {refused.Requested} requested",
-        1 => $"Only 1 seat available, but {refused.Requested} requested",
-        var n => $"Only {n} seats available, but {refused.Requested} requested",
-    };
 
     private static async Task<IResult> LookupBookings(
         string? email, string? phone, BookingValidator validator, BookingRepository bookings, OperatorCalendar calendar, CancellationToken ct)
@@ -148,7 +142,7 @@ public static class BookingEndpoints
             ? await bookings.FindByEmailAsync(normalized, calendar.UtcNow, ct)
             : await bookings.FindByPhoneAsync(normalized, calendar.UtcNow, ct);
         return Results.Ok(new BookingLookupResponse(rows.Select(r => new BookingLookupItem(
-            r.BookingId, r.ConfirmationCode, r.DepartureTime, r.Destination, r.SeatsBooked, r.Status, r.CreatedAt)).ToList()));
+            r.BookingId, r.ConfirmationCode, r.DepartureTime, r.Destination, r.SeatsBooked, r.Status.Name(), r.CreatedAt)).ToList()));
     }
 
     private static string? ReadIdempotencyKey(HttpRequest request, Dictionary<string, string[]> errors)

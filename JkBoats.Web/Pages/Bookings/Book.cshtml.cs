@@ -2,6 +2,7 @@ using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Inventory;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Operations;
 using JkBoats.Web.Pages.Shared;
@@ -20,7 +21,7 @@ public enum BookingStep
 /// <summary>Booking in three steps: details, review, confirm. Typed values travel in the forms, never in the URL.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 [EnableRateLimiting(Security.BookingRateLimit)]
-public sealed class BookModel(DepartureRepository departures, BookingEngine engine, BookingValidator validator, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
+public sealed class BookModel(DepartureRepository departures, SeatInventory inventory, BookingValidator validator, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
 {
     [BindProperty(Name = "seats")]
     public int? Seats { get; set; }
@@ -77,7 +78,7 @@ public sealed class BookModel(DepartureRepository departures, BookingEngine engi
         {
             if (Seats > Departure.AvailableSeats)
             {
-                Errors[BookingValidator.SeatsField] = [SeatsLeftMessage(Departure.AvailableSeats)];
+                Errors[BookingValidator.SeatsField] = [OutcomeMessages.SeatsLeft(Departure.AvailableSeats)];
             }
             else
             {
@@ -117,7 +118,7 @@ public sealed class BookModel(DepartureRepository departures, BookingEngine engi
             return ReviewAgain("Please check your booking and confirm it again.");
         }
 
-        var outcome = await engine.BookAsync(new BookingCommand(booking, BookingChannel.Web, $"web:{key}"), ct);
+        var outcome = await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Web, $"web:{key}"), ct);
         switch (outcome)
         {
             case BookingOutcome.Confirmed confirmed:
@@ -127,22 +128,20 @@ public sealed class BookModel(DepartureRepository departures, BookingEngine engi
                 if (full.AvailableSeats == 0)
                 {
                     Step = BookingStep.Closed;
-                    Notice = "Sorry, this departure sold out while you were booking. Your booking was not made.";
+                    Notice = $"Sorry, this departure sold out while you were booking. {OutcomeMessages.NotBooked}";
                 }
                 else
                 {
                     Step = BookingStep.Details;
-                    Notice = $"Someone booked seats a moment ago: {SeatsLeftMessage(full.AvailableSeats)} Change the number of seats and continue; your details are kept.";
-                    Errors[BookingValidator.SeatsField] = [SeatsLeftMessage(full.AvailableSeats)];
+                    Notice = $"Someone booked seats a moment ago: {OutcomeMessages.SeatsLeft(full.AvailableSeats)} Change the number of seats and continue; your details are kept.";
+                    Errors[BookingValidator.SeatsField] = [OutcomeMessages.SeatsLeft(full.AvailableSeats)];
                 }
                 break;
             case BookingOutcome.DepartureNotFound:
                 return NotFound();
             case BookingOutcome.DepartureClosed closed:
                 Step = BookingStep.Closed;
-                Notice = closed.Reason == "cancelled"
-                    ? "Sorry, this departure has been cancelled. Your booking was not made."
-                    : "Sorry, this departure has already left. Your booking was not made.";
+                Notice = $"{OutcomeMessages.Closed(closed.Reason)} {OutcomeMessages.NotBooked}";
                 break;
             case BookingOutcome.IdempotencyKeyReused:
                 return ReviewAgain("Your details changed since the last try. Please check them and confirm again.");
@@ -179,9 +178,6 @@ public sealed class BookModel(DepartureRepository departures, BookingEngine engi
         return booking;
     }
 
-    private static string SeatsLeftMessage(int available) =>
-        available == 1 ? "Only 1 seat is left." : $"Only {available} seats are left.";
-
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct, bool judgeBookable = true)
     {
         var departure = await departures.GetAsync(id, ct, ReadFrom.Primary);
@@ -195,17 +191,15 @@ public sealed class BookModel(DepartureRepository departures, BookingEngine engi
         {
             return true;
         }
-        if (departure.Status != "scheduled" || departure.DepartureTime <= calendar.UtcNow)
+        if (Statuses.ClosureOf(departure.Status, departure.DepartureTime, calendar.UtcNow) is var closure and not DepartureClosure.Open)
         {
             Step = BookingStep.Closed;
-            Notice = departure.Status == "cancelled"
-                ? "Sorry, this departure has been cancelled."
-                : "Sorry, this departure has already left.";
+            Notice = OutcomeMessages.Closed(closure);
         }
         else if (departure.AvailableSeats == 0)
         {
             Step = BookingStep.Closed;
-            Notice = "Sorry, this departure is sold out.";
+            Notice = OutcomeMessages.SoldOut;
         }
         return true;
     }

@@ -1,6 +1,7 @@
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
+using JkBoats.Data.Inventory;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace JkBoats.Web.Pages.Bookings;
 /// </summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class ManageModel(
-    ManageLinks links, BookingRepository bookings, BookingChanges changes, OperatorCalendar calendar, IOptions<JkBoatsOptions> options)
+    ManageLinks links, BookingRepository bookings, SeatInventory inventory, OperatorCalendar calendar, IOptions<JkBoatsOptions> options)
     : PageModel
 {
     public const string ChangedBy = "customer";
@@ -28,7 +29,7 @@ public sealed class ManageModel(
     /// <summary>Local time after which the customer can no longer cancel online.</summary>
     public DateTime LocalCancelDeadline => LocalDeparture - Cutoff;
 
-    public bool CanCancel => Booking.Status == "confirmed" && Booking.DepartureTime - calendar.UtcNow >= Cutoff;
+    public bool CanCancel => Booking.Status == BookingStatus.Confirmed && Booking.DepartureTime - calendar.UtcNow >= Cutoff;
 
     [TempData]
     public string? Notice { get; set; }
@@ -44,7 +45,7 @@ public sealed class ManageModel(
         {
             return NotFound();
         }
-        var outcome = await changes.CancelAsync(Booking.BookingId, "Cancelled by the customer online", ChangedBy, Cutoff, ct);
+        var outcome = await inventory.CancelBookingAsync(Booking.BookingId, "Cancelled by the customer online", ChangedBy, Cutoff, ct);
         switch (outcome.Result)
         {
             case ChangeResult.Done:

@@ -44,7 +44,7 @@ public sealed class DetailsModel(DepartureRepository departures, OperatorCalenda
         Departure = departure;
         LocalTime = calendar.ToLocal(departure.DepartureTime);
         Seats = new SeatView(departure.DepartureId, departure.AvailableSeats, departure.Capacity,
-            departure.Status == "scheduled" && departure.DepartureTime > calendar.UtcNow);
+            departure.IsBookable(calendar.UtcNow));
         return true;
     }
 }

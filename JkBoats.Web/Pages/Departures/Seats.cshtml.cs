@@ -18,7 +18,7 @@ public sealed class SeatsModel(DepartureRepository departures, OperatorCalendar 
     {
         var now = calendar.UtcNow;
         var rows = await departures.GetSeatsAsync(ids.Distinct().Take(MaxIds).ToList(), ct);
-        Seats = rows.Select(d => new SeatView(d.DepartureId, d.AvailableSeats, d.Capacity, d.Status == "scheduled" && d.DepartureTime > now, OutOfBand: true)).ToList();
+        Seats = rows.Select(d => new SeatView(d.DepartureId, d.AvailableSeats, d.Capacity, d.IsBookable(now), OutOfBand: true)).ToList();
         return Page();
     }
 }

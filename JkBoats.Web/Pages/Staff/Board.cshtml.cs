@@ -3,14 +3,15 @@ using Htmx;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Inventory;
+using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace JkBoats.Web.Pages.Staff;
 
-public sealed class BoardModel(DeskRepository desk, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar) : PageModel
+public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar) : PageModel
 {
     public DateOnly Day { get; private set; }
 
@@ -39,28 +40,25 @@ public sealed class BoardModel(DeskRepository desk, BookingChanges changes, Npgs
 
     public async Task<IActionResult> OnPostCheckInAsync(string? code, string? date, CancellationToken ct)
     {
-        var booking = string.IsNullOrWhiteSpace(code) || code.Trim().Length > 20 ? null : await desk.FindByCodeAsync(code, ct);
-        if (booking is null)
-        {
-            CheckInMessage = $"No booking has the code \"{code?.Trim()}\".";
-        }
-        else if (booking.Status != "confirmed")
-        {
-            CheckInMessage = $"{booking.ConfirmationCode} is {booking.Status}: not checked in.";
-        }
-        else
-        {
-            await changes.SetCheckedInAsync(db, booking.BookingId, true, User.Actor(), ct);
-            CheckInOk = true;
-            CheckInMessage = $"{booking.ConfirmationCode} checked in: {booking.FullName}, {booking.SeatsBooked} seat(s), {booking.BoatName} {calendar.ToLocal(booking.DepartureTime):ddd d MMM HH:mm} to {booking.Destination}.";
-        }
+        SetDay(date);
+        var outcome = string.IsNullOrWhiteSpace(code) || code.Trim().Length > 20
+            ? new CheckInOutcome(CheckInResult.NotFound)
+            : await inventory.CheckInAsync(new CheckInRequest(null, code, true, User.Actor())
+            {
+                Window = (calendar.StartOfDayUtc(Day), calendar.StartOfDayUtc(Day.AddDays(1))),
+            }, ct);
+        CheckInOk = outcome.Succeeded;
+        CheckInMessage = OutcomeMessages.CheckIn(outcome, code, Local);
         await LoadAsync(date, ct);
         return Page();
     }
 
+    private void SetDay(string? date) =>
+        Day = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : calendar.Today;
+
     private async Task LoadAsync(string? date, CancellationToken ct)
     {
-        Day = DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : calendar.Today;
+        SetDay(date);
         Departures = await desk.BoardAsync(calendar.StartOfDayUtc(Day), calendar.StartOfDayUtc(Day.AddDays(1)), ct);
     }
 }

@@ -4,15 +4,16 @@ using JkBoats.Data.Bookings;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Email;
+using JkBoats.Data.Inventory;
+using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace JkBoats.Web.Pages.Staff.Bookings;
 
 public sealed class DetailsModel(
-    DeskRepository desk, DepartureRepository departures, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar, OutboxSignal outbox) : PageModel
+    DeskRepository desk, DepartureRepository departures, SeatInventory inventory, OperatorCalendar calendar, OutboxSignal outbox) : PageModel
 {
     public DeskBooking Booking { get; private set; } = null!;
 
@@ -36,8 +37,12 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostCheckInAsync(Guid id, bool checkedIn, CancellationToken ct)
     {
-        await changes.SetCheckedInAsync(db, id, checkedIn, User.Actor(), ct);
-        return RedirectToPage(new { id });
+        var outcome = await inventory.CheckInAsync(new CheckInRequest(id, null, checkedIn, User.Actor()), ct);
+        if (outcome.Result == CheckInResult.NotFound)
+        {
+            return NotFound();
+        }
+        return outcome.Succeeded ? RedirectToPage(new { id }) : await ShowProblemAsync(id, OutcomeMessages.CheckIn(outcome, null, Local), ct);
     }
 
     public async Task<IActionResult> OnPostCancelAsync(Guid id, string? reason, CancellationToken ct)
@@ -47,7 +52,7 @@ public sealed class DetailsModel(
         {
             return await ShowProblemAsync(id, "Give a reason for the cancellation (up to 500 characters).", ct);
         }
-        var outcome = await changes.CancelAsync(id, reason, User.Actor(), cutoff: null, ct);
+        var outcome = await inventory.CancelBookingAsync(id, reason, User.Actor(), cutoff: null, ct);
         return outcome.Result switch
         {
             ChangeResult.Done => Flash(id, "Booking cancelled and its seats returned."),
@@ -59,15 +64,12 @@ public sealed class DetailsModel(
 
     public async Task<IActionResult> OnPostMoveAsync(Guid id, Guid targetDepartureId, CancellationToken ct)
     {
-        var outcome = await changes.MoveAsync(id, targetDepartureId, User.Actor(), ct);
+        var outcome = await inventory.MoveBookingAsync(id, targetDepartureId, User.Actor(), ct);
         return outcome.Result switch
         {
             ChangeResult.Done => Flash(id, "Booking moved."),
             ChangeResult.NotFound => NotFound(),
-            ChangeResult.NothingToChange => await ShowProblemAsync(id, "Nothing to move: the booking is already there, or not confirmed.", ct),
-            ChangeResult.TargetNotBookable => await ShowProblemAsync(id, "That departure cannot take bookings (it has left, was cancelled or does not exist).", ct),
-            ChangeResult.NotEnoughSeats => await ShowProblemAsync(id, $"That departure has only {outcome.AvailableSeats} seats free; this booking needs {outcome.SeatsNeeded}.", ct),
-            _ => await ShowProblemAsync(id, "The departures are busy right now; please try again.", ct),
+            _ => await ShowProblemAsync(id, OutcomeMessages.Change(outcome), ct),
         };
     }
 

@@ -4,20 +4,24 @@ using Htmx;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Inventory;
+using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Npgsql;
 
 namespace JkBoats.Web.Pages.Staff.Departures;
 
-public sealed class ManifestModel(DeskRepository desk, BookingChanges changes, NpgsqlDataSource db, OperatorCalendar calendar) : PageModel
+public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar) : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
 
     public IReadOnlyList<ManifestRow> Bookings { get; private set; } = [];
 
     public DateTime Now => calendar.UtcNow;
+
+    /// <summary>Why the last check-in was refused, shown above the list.</summary>
+    public string? CheckInProblem { get; private set; }
 
     public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
 
@@ -26,13 +30,18 @@ public sealed class ManifestModel(DeskRepository desk, BookingChanges changes, N
 
     public async Task<IActionResult> OnPostCheckInAsync(Guid id, Guid bookingId, bool checkedIn, CancellationToken ct)
     {
-        await changes.SetCheckedInAsync(db, bookingId, checkedIn, User.Actor(), ct);
+        var outcome = await inventory.CheckInAsync(new CheckInRequest(bookingId, null, checkedIn, User.Actor()) { DepartureId = id }, ct);
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
         }
+        CheckInProblem = outcome.Succeeded ? null : OutcomeMessages.CheckIn(outcome, null, Local);
         Response.Headers.Vary = "HX-Request";
-        return Request.IsHtmx() ? Partial("_Manifest", this) : RedirectToPage(new { id });
+        if (Request.IsHtmx())
+        {
+            return Partial("_Manifest", this);
+        }
+        return outcome.Succeeded ? RedirectToPage(new { id }) : Page();
     }
 
     /// <summary>The manifest as CSV for printing or a spreadsheet; written by CsvHelper, so quoting and escaping are right.</summary>
@@ -49,7 +58,7 @@ public sealed class ManifestModel(DeskRepository desk, BookingChanges changes, N
             foreach (var b in Bookings)
             {
                 csv.WriteRecord([
-                    b.ConfirmationCode, b.FullName, b.Phone, b.Email, b.SeatsBooked.ToString(CultureInfo.InvariantCulture), b.Status,
+                    b.ConfirmationCode, b.FullName, b.Phone, b.Email, b.SeatsBooked.ToString(CultureInfo.InvariantCulture), b.Status.Name(),
                     b.CheckedInAt is { } at ? calendar.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
                 ]);
             }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Inventory;
+using JkBoats.Web.Infrastructure;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Operations;
 using JkBoats.Web.Api;
@@ -10,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace JkBoats.Web.Pages.Staff.Departures;
 
 /// <summary>Sells seats to someone at the counter: name, phone, seats (email optional), one submit.</summary>
-public sealed class WalkInModel(DeskRepository desk, BookingValidator validator, BookingEngine engine, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
+public sealed class WalkInModel(DeskRepository desk, BookingValidator validator, SeatInventory inventory, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
 
@@ -53,23 +55,23 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
             return Page();
         }
         var key = IdempotencyKey is { Length: > 0 and <= 100 } ? "desk-" + IdempotencyKey : null;
-        switch (await engine.BookAsync(new BookingCommand(booking, BookingChannel.Desk, key), ct))
+        switch (await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Desk, key), ct))
         {
             case BookingOutcome.Confirmed confirmed:
                 return Redirect($"/staff/bookings/{confirmed.Booking.BookingId}?sold=1");
             case BookingOutcome.InsufficientCapacity refused:
-                Errors["seats_requested"] = [BookingEndpoints.CapacityMessage(refused) + "."];
+                Errors["seats_requested"] = [OutcomeMessages.Capacity(refused) + "."];
                 await LoadAsync(id, ct);
                 return Page();
             case BookingOutcome.DepartureClosed closed:
-                Problem = closed.Reason == "cancelled" ? "This departure has been cancelled." : "This departure has already left.";
+                Problem = OutcomeMessages.Closed(closed.Reason);
                 return Page();
             case BookingOutcome.IdempotencyKeyReused:
                 IdempotencyKey = Guid.NewGuid().ToString("N");
                 Problem = "This form was already used for another booking. Check the details and submit again.";
                 return Page();
             case BookingOutcome.Busy:
-                Problem = "Many bookings are going through for this departure right now. Please submit again.";
+                Problem = OutcomeMessages.Busy;
                 return Page();
             default:
                 return NotFound();

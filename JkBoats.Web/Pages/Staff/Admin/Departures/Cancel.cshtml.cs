@@ -1,7 +1,7 @@
 using JkBoats.Data;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
-using JkBoats.Data.Schedule;
+using JkBoats.Data.Inventory;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace JkBoats.Web.Pages.Staff.Admin.Departures;
 
 /// <summary>Weather cancellation: every booking is cancelled, or all of them move to one departure with room, in one transaction.</summary>
-public sealed class CancelModel(ScheduleRepository schedule, DeskRepository desk, DepartureRepository departures, OperatorCalendar calendar) : PageModel
+public sealed class CancelModel(SeatInventory inventory, DeskRepository desk, DepartureRepository departures, OperatorCalendar calendar) : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
 
@@ -41,7 +41,7 @@ public sealed class CancelModel(ScheduleRepository schedule, DeskRepository desk
             Errors.Add("Pick a departure from the list, or cancel them all. Nothing was changed.");
             return Page();
         }
-        var (outcome, _) = await schedule.CancelDepartureAsync(id, Reason, moveTo, User.Actor(), ct);
+        var (outcome, _) = await inventory.CancelDepartureAsync(id, Reason, moveTo, User.Actor(), ct);
         switch (outcome.Result)
         {
             case ScheduleResult.Done:

@@ -1,12 +1,13 @@
 using JkBoats.Data;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Inventory;
 using JkBoats.Data.Schedule;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Admin.Departures;
 
-public sealed class EditModel(ScheduleRepository schedule, DeskRepository desk, OperatorCalendar calendar) : PageModel
+public sealed class EditModel(ScheduleRepository schedule, SeatInventory inventory, DeskRepository desk, OperatorCalendar calendar) : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
 
@@ -60,7 +61,7 @@ public sealed class EditModel(ScheduleRepository schedule, DeskRepository desk, 
             Errors.Add("That time has already passed.");
             return Page();
         }
-        var outcome = await schedule.EditDepartureAsync(id, new DepartureEdit(utc, amount!.Value, boatId, where!), ct);
+        var outcome = await inventory.EditDepartureAsync(id, new DepartureEdit(utc, amount!.Value, boatId, where!), ct);
         switch (outcome.Result)
         {
             case ScheduleResult.Done:

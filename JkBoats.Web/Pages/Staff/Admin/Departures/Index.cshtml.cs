@@ -1,6 +1,7 @@
 using JkBoats.Data;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Inventory;
 using JkBoats.Data.Schedule;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,4 +1,5 @@
 using JkBoats.Data;
+using JkBoats.Data.Inventory;
 using JkBoats.Data.Schedule;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

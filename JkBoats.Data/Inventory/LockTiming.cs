@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace JkBoats.Data;
+namespace JkBoats.Data.Inventory;
 
 /// <summary>
 /// When the current transaction attempt got its departure locks: the code that takes the locks marks it, the code

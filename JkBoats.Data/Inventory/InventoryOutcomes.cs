@@ -1,0 +1,65 @@
+namespace JkBoats.Data.Inventory;
+
+public enum ChangeResult
+{
+    Done,
+    NothingToChange,
+    NotFound,
+    TooLate,
+    TargetNotBookable,
+    NotEnoughSeats,
+    Busy,
+}
+
+public sealed record ChangeOutcome(ChangeResult Result, int AvailableSeats = 0, int SeatsNeeded = 0)
+{
+    public bool Succeeded => Result == ChangeResult.Done;
+}
+
+public enum ScheduleResult
+{
+    Done,
+    NotFound,
+    Duplicate,
+    BoatUnavailable,
+    CapacityTooSmall,
+    Busy,
+    TargetTooSmall,
+    TargetNotBookable,
+    NothingToChange,
+}
+
+public sealed record ScheduleOutcome(ScheduleResult Result, int Count = 0, int Booked = 0, int NewCapacity = 0, Guid? Id = null)
+{
+    public bool Succeeded => Result == ScheduleResult.Done;
+}
+
+public enum CheckInResult
+{
+    Done,
+    NothingToChange,
+    NotFound,
+    NotConfirmed,
+    OtherDeparture,
+    Busy,
+}
+
+/// <summary>Which booking to check in (by id or by confirmation code) and where it must belong.</summary>
+public sealed record CheckInRequest(Guid? BookingId, string? Code, bool CheckedIn, string ChangedBy)
+{
+    /// <summary>The booking must be on this departure (the manifest).</summary>
+    public Guid? DepartureId { get; init; }
+
+    /// <summary>The booking's departure must leave in [From, To) (the board of one day).</summary>
+    public (DateTime FromUtc, DateTime ToUtc)? Window { get; init; }
+}
+
+/// <summary>The booking as found, for the desk's message; null when none was found.</summary>
+public sealed record CheckInBooking(
+    Guid BookingId, string ConfirmationCode, BookingStatus Status, string FullName, int SeatsBooked, DateTime? CheckedInAt,
+    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName);
+
+public sealed record CheckInOutcome(CheckInResult Result, CheckInBooking? Booking = null)
+{
+    public bool Succeeded => Result is CheckInResult.Done or CheckInResult.NothingToChange;
+}

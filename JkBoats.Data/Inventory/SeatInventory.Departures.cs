@@ -1,0 +1,133 @@
+using Dapper;
+using JkBoats.Data.Email;
+using Microsoft.Extensions.Logging;
+
+namespace JkBoats.Data.Inventory;
+
+public sealed record DepartureEdit(DateTime DepartureTimeUtc, decimal PricePerSeat, Guid BoatId, string Destination);
+
+public sealed partial class SeatInventory
+{
+    /// <summary>
+    /// Edits time, price, destination and boat. A new boat brings its capacity; refused, with the numbers, when it
+    /// would leave fewer seats than are already booked.
+    /// </summary>
+    public Task<ScheduleOutcome> EditDepartureAsync(Guid departureId, DepartureEdit edit, CancellationToken ct) =>
+        _locked.RunAsync("edit_departure", async scope =>
+        {
+            var rows = await scope.LockDeparturesAsync(departureId);
+            if (rows.Count == 0)
+            {
+                return new ScheduleOutcome(ScheduleResult.NotFound);
+            }
+            var current = rows[0];
+            var booked = current.BookedSeats;
+            var capacity = current.Capacity;
+            if (edit.BoatId != current.BoatId)
+            {
+                var boat = await scope.Connection.QuerySingleOrDefaultAsync<(int Capacity, DateTime? RetiredAt)>(scope.Command(
+                    "select capacity, retired_at from boats where id = @BoatId", new { edit.BoatId }));
+                if (boat == default || boat.RetiredAt is not null)
+                {
+                    return new ScheduleOutcome(ScheduleResult.BoatUnavailable);
+                }
+                if (boat.Capacity < booked)
+                {
+                    return new ScheduleOutcome(ScheduleResult.CapacityTooSmall, Booked: booked, NewCapacity: boat.Capacity);
+                }
+                capacity = boat.Capacity;
+            }
+            var clash = await scope.Connection.ExecuteScalarAsync<bool>(scope.Command(
+                "select exists (select 1 from departures where boat_id = @BoatId and departure_time = @DepartureTimeUtc and id <> @departureId)",
+                new { edit.BoatId, edit.DepartureTimeUtc, departureId }));
+            if (clash)
+            {
+                return new ScheduleOutcome(ScheduleResult.Duplicate);
+            }
+            const string update = """
+                update departures
+                set departure_time = @DepartureTimeUtc, price_per_seat = @PricePerSeat, destination = @Destination, boat_id = @BoatId,
+                    capacity = @capacity, available_seats = @capacity - @booked, updated_at = now()
+                where id = @departureId
+                """;
+            await scope.Connection.ExecuteAsync(scope.Command(update, new
+            {
+                edit.DepartureTimeUtc, edit.PricePerSeat, edit.Destination, edit.BoatId, capacity, booked, departureId,
+            }));
+            await scope.CommitAsync();
+            return new ScheduleOutcome(ScheduleResult.Done, Booked: booked, NewCapacity: capacity);
+        }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
+
+    /// <summary>
+    /// Cancels a departure (weather). Without a target every confirmed booking on it is cancelled and its seats
+    /// released; with one, every confirmed booking moves there instead, all or nothing. Returns the affected bookings.
+    /// </summary>
+    public async Task<(ScheduleOutcome Outcome, IReadOnlyList<Guid> Bookings)> CancelDepartureAsync(
+        Guid departureId, string reason, Guid? moveTo, string changedBy, CancellationToken ct)
+    {
+        IReadOnlyList<Guid> affected = [];
+        var outcome = await _locked.RunAsync("cancel_departure", async scope =>
+        {
+            var rows = await scope.LockDeparturesAsync(moveTo is { } to && to != departureId ? [departureId, to] : [departureId]);
+            var source = rows.SingleOrDefault(r => r.Id == departureId);
+            if (source is null)
+            {
+                return new ScheduleOutcome(ScheduleResult.NotFound);
+            }
+            if (source.Status == DepartureStatus.Cancelled)
+            {
+                return new ScheduleOutcome(ScheduleResult.NothingToChange);
+            }
+            var booked = source.BookedSeats;
+            var confirmed = BookingStatus.Confirmed.Name();
+            if (moveTo is not null)
+            {
+                var target = rows.SingleOrDefault(r => r.Id == moveTo && r.Id != departureId);
+                if (target is null || !target.IsBookable(UtcNow))
+                {
+                    return new ScheduleOutcome(ScheduleResult.TargetNotBookable);
+                }
+                if (target.AvailableSeats < booked)
+                {
+                    return new ScheduleOutcome(ScheduleResult.TargetTooSmall, Booked: booked, NewCapacity: target.AvailableSeats);
+                }
+                const string move = """
+                    update bookings set departure_id = @target, total_price = seats_booked * @price, changed_by = @changedBy, updated_at = now()
+                    where departure_id = @departureId and status = @confirmed
+                    returning id
+                    """;
+                affected = (await scope.Connection.QueryAsync<Guid>(scope.Command(move, new
+                {
+                    target = target.Id, price = target.PricePerSeat, changedBy, departureId, confirmed,
+                }))).AsList();
+                await scope.Connection.ExecuteAsync(scope.Command(
+                    "update departures set available_seats = available_seats - @booked, updated_at = now() where id = @target",
+                    new { booked, target = target.Id }));
+            }
+            else
+            {
+                const string cancelBookings = """
+                    update bookings
+                    set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, changed_by = @changedBy, updated_at = now()
+                    where departure_id = @departureId and status = @confirmed
+                    returning id
+                    """;
+                affected = (await scope.Connection.QueryAsync<Guid>(scope.Command(cancelBookings, new
+                {
+                    reason, changedBy, departureId, confirmed, cancelled = BookingStatus.Cancelled.Name(),
+                }))).AsList();
+            }
+            const string cancelDeparture = """
+                update departures
+                set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, available_seats = capacity, updated_at = now()
+                where id = @departureId
+                """;
+            await scope.Connection.ExecuteAsync(scope.Command(cancelDeparture, new { reason, departureId, cancelled = DepartureStatus.Cancelled.Name() }));
+            await scope.QueueEmailsAsync(moveTo is null ? EmailKinds.BookingCancelled : EmailKinds.BookingMoved, affected);
+            await scope.CommitAsync();
+            _log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? "cancelled" : "moved");
+            return new ScheduleOutcome(ScheduleResult.Done, affected.Count, booked);
+        }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
+        return (outcome, outcome.Succeeded ? affected : []);
+    }
+}

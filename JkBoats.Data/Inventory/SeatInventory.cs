@@ -1,0 +1,220 @@
+using Dapper;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Email;
+using JkBoats.Data.Operations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace JkBoats.Data.Inventory;
+
+/// <summary>
+/// Every operation that changes a departure's seats, and check-in. Each is one <see cref="LockedTransaction"/> that
+/// locks the departure row(s) first, several in ascending id order, so for every departure at every moment
+/// available_seats + confirmed seats = capacity and 0 &lt;= available_seats &lt;= capacity.
+/// </summary>
+public sealed partial class SeatInventory
+{
+    private readonly LockedTransaction _locked;
+    private readonly TimeProvider _clock;
+    private readonly OpsMetrics _metrics;
+    private readonly ILogger<SeatInventory> _log;
+    private readonly BookingQueue _queue;
+
+    public SeatInventory(LockedTransaction locked, IOptions<JkBoatsOptions> options, TimeProvider clock, OpsMetrics metrics, ILogger<SeatInventory> log)
+    {
+        (_locked, _clock, _metrics, _log) = (locked, clock, metrics, log);
+        _queue = new BookingQueue(DecideBatchAsync, () => options.Value.BookingBatchSize);
+    }
+
+    private DateTime UtcNow => _clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Books the request, coalesced with concurrent requests for the same departure into one transaction.</summary>
+    public async Task<BookingOutcome> BookAsync(BookingCommand command, CancellationToken ct)
+    {
+        var pending = new PendingBooking(command, BookingCommand.Fingerprint(command.Booking), _clock.GetTimestamp());
+        _queue.Enqueue(pending);
+        try
+        {
+            var outcome = await pending.Outcome.Task.WaitAsync(ct);
+            _metrics.Booking(command.Channel, Outcomes.Of(outcome));
+            return outcome;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            _metrics.Booking(command.Channel, Outcomes.SystemError);
+            throw;
+        }
+    }
+
+    private async Task DecideBatchAsync(IReadOnlyList<PendingBooking> batch)
+    {
+        var outcomes = await _locked.RunAsync(
+            "book",
+            scope => BatchBooking.DecideAsync(scope, batch, UtcNow, _log),
+            () => batch.Select(BookingOutcome (_) => new BookingOutcome.Busy(TimeSpan.FromSeconds(1))).ToArray(),
+            CancellationToken.None,
+            startedAt: batch.Min(p => p.Started));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Outcome.TrySetResult(outcomes[i]);
+        }
+    }
+
+    /// <summary>Cancels a confirmed booking and returns its seats. With a cut-off, refuses once departure is nearer than it.</summary>
+    public async Task<ChangeOutcome> CancelBookingAsync(Guid bookingId, string reason, string changedBy, TimeSpan? cutoff, CancellationToken ct) =>
+        Counted("cancel", await _locked.RunAsync("cancel_booking", async scope =>
+        {
+            var found = await LockBookingAsync(scope, bookingId);
+            if (found is not var (departures, booking))
+            {
+                return new ChangeOutcome(ChangeResult.NotFound);
+            }
+            if (booking.Status != BookingStatus.Confirmed)
+            {
+                return new ChangeOutcome(ChangeResult.NothingToChange);
+            }
+            if (cutoff is { } limit && departures[0].DepartureTime - UtcNow < limit)
+            {
+                return new ChangeOutcome(ChangeResult.TooLate);
+            }
+
+            const string cancel = """
+                update bookings
+                set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, changed_by = @changedBy, updated_at = now()
+                where id = @bookingId;
+                update departures set available_seats = available_seats + @seats, updated_at = now() where id = @departureId;
+                """;
+            await scope.Connection.ExecuteAsync(scope.Command(cancel, new
+            {
+                bookingId, reason, changedBy, seats = booking.SeatsBooked, departureId = booking.DepartureId, cancelled = BookingStatus.Cancelled.Name(),
+            }));
+            await scope.QueueEmailsAsync(EmailKinds.BookingCancelled, [bookingId]);
+            await scope.CommitAsync();
+            _log.LogInformation("Cancelled booking {BookingId} on {DepartureId}, {Seats} seats returned", bookingId, booking.DepartureId, booking.SeatsBooked);
+            return new ChangeOutcome(ChangeResult.Done);
+        }, () => new ChangeOutcome(ChangeResult.Busy), ct));
+
+    /// <summary>Moves a confirmed booking to another departure, all or nothing; the price follows the new departure.</summary>
+    public async Task<ChangeOutcome> MoveBookingAsync(Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct) =>
+        Counted("move", await _locked.RunAsync("move_booking", async scope =>
+        {
+            var found = await LockBookingAsync(scope, bookingId, targetDepartureId);
+            if (found is not var (departures, booking))
+            {
+                return new ChangeOutcome(ChangeResult.NotFound);
+            }
+            if (booking.DepartureId == targetDepartureId || booking.Status != BookingStatus.Confirmed)
+            {
+                return new ChangeOutcome(ChangeResult.NothingToChange);
+            }
+            var target = departures.SingleOrDefault(d => d.Id == targetDepartureId);
+            if (target is null || !target.IsBookable(UtcNow))
+            {
+                return new ChangeOutcome(ChangeResult.TargetNotBookable);
+            }
+            if (target.AvailableSeats < booking.SeatsBooked)
+            {
+                return new ChangeOutcome(ChangeResult.NotEnoughSeats, target.AvailableSeats, booking.SeatsBooked);
+            }
+
+            const string move = """
+                update bookings
+                set departure_id = @targetDepartureId, total_price = seats_booked * @price, changed_by = @changedBy, updated_at = now()
+                where id = @bookingId;
+                update departures set available_seats = available_seats + @seats, updated_at = now() where id = @sourceId;
+                update departures set available_seats = available_seats - @seats, updated_at = now() where id = @targetDepartureId;
+                """;
+            await scope.Connection.ExecuteAsync(scope.Command(move, new
+            {
+                bookingId, targetDepartureId, price = target.PricePerSeat, changedBy, seats = booking.SeatsBooked, sourceId = booking.DepartureId,
+            }));
+            await scope.QueueEmailsAsync(EmailKinds.BookingMoved, [bookingId]);
+            await scope.CommitAsync();
+            _log.LogInformation("Moved booking {BookingId} from {SourceId} to {TargetId}", bookingId, booking.DepartureId, targetDepartureId);
+            return new ChangeOutcome(ChangeResult.Done);
+        }, () => new ChangeOutcome(ChangeResult.Busy), ct));
+
+    /// <summary>
+    /// Marks a confirmed booking boarded, or undoes that, refusing a booking of another departure or day than the desk
+    /// is boarding. Seats do not change, so the booking row's lock is enough.
+    /// </summary>
+    public Task<CheckInOutcome> CheckInAsync(CheckInRequest request, CancellationToken ct) =>
+        _locked.RunAsync("check_in", async scope =>
+        {
+            const string find = """
+                select bk.id as booking_id, bk.confirmation_code, bk.status, bk.full_name, bk.seats_booked, bk.checked_in_at,
+                       d.id as departure_id, d.departure_time, d.destination, b.name as boat_name
+                from bookings bk
+                join departures d on d.id = bk.departure_id
+                join boats b on b.id = d.boat_id
+                where bk.id = @BookingId or bk.confirmation_code = upper(@Code)
+                limit 1
+                for update of bk
+                """;
+            var booking = await scope.Connection.QuerySingleOrDefaultAsync<CheckInBooking>(scope.Command(find, new
+            {
+                request.BookingId, Code = request.Code?.Trim(),
+            }));
+            if (booking is null)
+            {
+                return new CheckInOutcome(CheckInResult.NotFound);
+            }
+            if (booking.Status != BookingStatus.Confirmed)
+            {
+                return new CheckInOutcome(CheckInResult.NotConfirmed, booking);
+            }
+            var elsewhere = request.DepartureId is { } departureId && departureId != booking.DepartureId
+                || request.Window is var (from, to) && (booking.DepartureTime < from || booking.DepartureTime >= to);
+            if (elsewhere)
+            {
+                return new CheckInOutcome(CheckInResult.OtherDeparture, booking);
+            }
+            if (booking.CheckedInAt is not null == request.CheckedIn)
+            {
+                return new CheckInOutcome(CheckInResult.NothingToChange, booking);
+            }
+            const string update = """
+                update bookings
+                set checked_in_at = case when @CheckedIn then now() end, changed_by = @ChangedBy, updated_at = now()
+                where id = @BookingId
+                returning checked_in_at
+                """;
+            var checkedInAt = await scope.Connection.ExecuteScalarAsync<DateTime?>(scope.Command(update, new
+            {
+                request.CheckedIn, request.ChangedBy, booking.BookingId,
+            }));
+            await scope.CommitAsync();
+            return new CheckInOutcome(CheckInResult.Done, booking with { CheckedInAt = checkedInAt });
+        }, () => new CheckInOutcome(CheckInResult.Busy), ct);
+
+    /// <summary>
+    /// Locks the booking's departure (and any others given) in id order, then the booking; null when there is no such
+    /// booking. A booking moved between reading its departure and locking it runs the attempt again.
+    /// </summary>
+    private static async Task<(IReadOnlyList<LockedDeparture> Departures, LockedBooking Booking)?> LockBookingAsync(
+        LockScope scope, Guid bookingId, params Guid[] alsoLock)
+    {
+        var departureId = await scope.Connection.ExecuteScalarAsync<Guid?>(scope.Command(
+            "select departure_id from bookings where id = @bookingId", new { bookingId }));
+        if (departureId is null)
+        {
+            return null;
+        }
+        var departures = await scope.LockDeparturesAsync([departureId.Value, .. alsoLock.Where(id => id != departureId)]);
+        var booking = await scope.Connection.QuerySingleAsync<LockedBooking>(scope.Command(
+            "select departure_id, status, seats_booked from bookings where id = @bookingId for update", new { bookingId }));
+        if (booking.DepartureId != departureId)
+        {
+            return await LockScope.RetryAsync<(IReadOnlyList<LockedDeparture>, LockedBooking)?>();
+        }
+        return (departures.OrderBy(d => d.Id != departureId).ToList(), booking);
+    }
+
+    private ChangeOutcome Counted(string change, ChangeOutcome outcome)
+    {
+        _metrics.Change(change, outcome.Result);
+        return outcome;
+    }
+
+    private sealed record LockedBooking(Guid DepartureId, BookingStatus Status, int SeatsBooked);
+}

@@ -1,0 +1,64 @@
+using JkBoats.Data;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Inventory;
+
+namespace JkBoats.Web.Infrastructure;
+
+/// <summary>What a booking outcome says to a person, the same words on the site, at the desk and in the API.</summary>
+public static class OutcomeMessages
+{
+    public static string Closed(DepartureClosure closure) => closure switch
+    {
+        DepartureClosure.Cancelled => "This departure has been cancelled.",
+        DepartureClosure.Departed => "This departure has already left.",
+        _ => "This departure is open for booking.",
+    };
+
+    public static string Capacity(BookingOutcome.InsufficientCapacity refused) => refused.AvailableSeats switch
+    {
+        0 => $"No seats available, but {refused.Requested} requested",
+        1 => $"Only 1 seat available, but {refused.Requested} requested",
+        var n => $"Only {n} seats available, but {refused.Requested} requested",
+    };
+
+    public static string SeatsLeft(int available) =>
+        available == 1 ? "Only 1 seat is left." : $"Only {available} seats are left.";
+
+    public const string SoldOut = "This departure is sold out.";
+
+    public const string NotBooked = "Your booking was not made.";
+
+    public const string Busy = "Many bookings are going through for this departure right now; nothing was booked. Please try again.";
+
+    public static string Change(ChangeOutcome outcome) => outcome.Result switch
+    {
+        ChangeResult.Done => "Done.",
+        ChangeResult.NothingToChange => "Nothing to change: the booking is already there, or not confirmed.",
+        ChangeResult.NotFound => "No such booking.",
+        ChangeResult.TooLate => "It is too late to change this booking here.",
+        ChangeResult.TargetNotBookable => "That departure cannot take bookings (it has left, was cancelled or does not exist).",
+        ChangeResult.NotEnoughSeats => $"That departure has only {outcome.AvailableSeats} seats free; this booking needs {outcome.SeatsNeeded}.",
+        _ => "The departures are busy right now; please try again.",
+    };
+
+    /// <summary>The desk's answer to a check-in; <paramref name="local"/> shows a departure time in the operator's time.</summary>
+    public static string CheckIn(CheckInOutcome outcome, string? code, Func<DateTime, DateTime> local)
+    {
+        if (outcome.Booking is not { } b)
+        {
+            return outcome.Result == CheckInResult.Busy
+                ? "The booking is busy right now; please try again."
+                : $"No booking has the code \"{code?.Trim()}\".";
+        }
+        var trip = $"{b.BoatName} {local(b.DepartureTime):ddd d MMM HH:mm} to {b.Destination}";
+        return outcome.Result switch
+        {
+            CheckInResult.Done or CheckInResult.NothingToChange when b.CheckedInAt is not null =>
+                $"{b.ConfirmationCode} checked in: {b.FullName}, {b.SeatsBooked} seat(s), {trip}.",
+            CheckInResult.Done or CheckInResult.NothingToChange => $"{b.ConfirmationCode} is no longer checked in.",
+            CheckInResult.NotConfirmed => $"{b.ConfirmationCode} is {b.Status.Name()}: not checked in.",
+            CheckInResult.OtherDeparture => $"{b.ConfirmationCode} is for {trip}, not this departure: not checked in.",
+            _ => "The booking is busy right now; please try again.",
+        };
+    }
+}

@@ -38,6 +38,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<LockedTransaction>();
         services.AddSingleton<DeskRepository>();
         services.AddSingleton<ScheduleRepository>();
+        services.AddSingleton<ScheduleInput>();
         services.AddSingleton<StaffRepository>();
         services.AddSingleton<SeatInvariantWatchdog>();
         services.AddSingleton<DashboardRepository>();

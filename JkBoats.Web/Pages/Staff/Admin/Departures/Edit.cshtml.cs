@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Admin.Departures;
 
-public sealed class EditModel(ScheduleRepository schedule, SeatInventory inventory, DeskRepository desk, OperatorCalendar calendar) : PageModel
+public sealed class EditModel(ScheduleRepository schedule, ScheduleInput input, SeatInventory inventory, DeskRepository desk, OperatorCalendar calendar) : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
 
@@ -46,19 +46,16 @@ public sealed class EditModel(ScheduleRepository schedule, SeatInventory invento
             return NotFound();
         }
         (BoatId, Destination, Date, Time, Price) = (boatId, destination, date, time, price);
-        var where = ScheduleForm.Destination(destination, Errors);
-        var amount = ScheduleForm.Price(price, Errors);
-        var day = ScheduleForm.Date(date, "Date", Errors);
-        var at = ScheduleForm.Time(time, "Time", Errors);
+        var where = input.Destination(destination, Errors);
+        var amount = input.Price(price, Errors);
+        var day = input.Date(date, "Date", Errors);
+        var at = input.Time(time, "Time", Errors);
         if (Errors.Count > 0)
         {
             return Page();
         }
-        var utc = calendar.LocalToUtc(day!.Value.ToDateTime(at!.Value));
-        if (utc <= calendar.UtcNow && utc != Departure.DepartureTime)
+        if (input.DepartureTime(day!.Value, at!.Value, Errors, unchanged: Departure.DepartureTime) is not { } utc)
         {
-            // As when adding one: a departure cannot be moved to a time that has already passed.
-            Errors.Add("That time has already passed.");
             return Page();
         }
         var outcome = await inventory.EditDepartureAsync(id, new DepartureEdit(utc, amount!.Value, boatId, where!), ct);

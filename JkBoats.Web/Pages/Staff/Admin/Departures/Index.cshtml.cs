@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Admin.Departures;
 
-public sealed class IndexModel(ScheduleRepository schedule, DeskRepository desk, DepartureRepository departures, OperatorCalendar calendar) : PageModel
+public sealed class IndexModel(ScheduleRepository schedule, ScheduleInput input, DeskRepository desk, DepartureRepository departures, OperatorCalendar calendar) : PageModel
 {
     public const int Days = 14;
 
@@ -37,18 +37,13 @@ public sealed class IndexModel(ScheduleRepository schedule, DeskRepository desk,
     public async Task<IActionResult> OnPostCreateAsync(Guid boatId, string? destination, string? price, string? date, string? time, CancellationToken ct)
     {
         Form = new FormValues(destination, price, date, time);
-        var where = ScheduleForm.Destination(destination, Errors);
-        var amount = ScheduleForm.Price(price, Errors);
-        var day = ScheduleForm.Date(date, "Date", Errors);
-        var at = ScheduleForm.Time(time, "Time", Errors);
+        var where = input.Destination(destination, Errors);
+        var amount = input.Price(price, Errors);
+        var day = input.Date(date, "Date", Errors);
+        var at = input.Time(time, "Time", Errors);
         if (Errors.Count == 0)
         {
-            var utc = calendar.LocalToUtc(day!.Value.ToDateTime(at!.Value));
-            if (utc <= calendar.UtcNow)
-            {
-                Errors.Add("That time has already passed.");
-            }
-            else
+            if (input.DepartureTime(day!.Value, at!.Value, Errors) is { } utc)
             {
                 var outcome = await schedule.CreateDepartureAsync(boatId, utc, where!, amount!.Value, ct);
                 switch (outcome.Result)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace JkBoats.Web.Pages.Staff.Admin.Departures;
 
 /// <summary>Days of the week × times over a date range, previewed first; departures that already exist are skipped.</summary>
-public sealed class RecurringModel(ScheduleRepository schedule, OperatorCalendar calendar) : PageModel
+public sealed class RecurringModel(ScheduleRepository schedule, ScheduleInput input, OperatorCalendar calendar) : PageModel
 {
     public const int MaxDays = 366;
 
@@ -73,12 +73,12 @@ public sealed class RecurringModel(ScheduleRepository schedule, OperatorCalendar
 
     private RecurringPlan? ReadPlan()
     {
-        var destination = ScheduleForm.Destination(Destination, Errors);
-        var price = ScheduleForm.Price(Price, Errors);
-        var from = ScheduleForm.Date(From, "From", Errors);
-        var to = ScheduleForm.Date(To, "To", Errors);
+        var destination = input.Destination(Destination, Errors);
+        var price = input.Price(Price, Errors);
+        var from = input.Date(From, "From", Errors);
+        var to = input.Date(To, "To", Errors);
         var times = (Times ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => ScheduleForm.Time(t, $"Time \"{t}\"", Errors)).ToList();
+            .Select(t => input.Time(t, $"Time \"{t}\"", Errors)).ToList();
         if (times.Count is 0 or > 24)
         {
             Errors.Add("Times: between 1 and 24 times, e.g. 08:00, 13:30.");
@@ -91,7 +91,7 @@ public sealed class RecurringModel(ScheduleRepository schedule, OperatorCalendar
         {
             Errors.Add($"The range must run forwards and span at most {MaxDays} days.");
         }
-        if (from is not null && from < calendar.Today)
+        if (from is not null && input.StartsInThePast(from.Value))
         {
             Errors.Add("The range cannot start in the past.");
         }

@@ -1,13 +1,15 @@
 using System.Globalization;
 
-namespace JkBoats.Web.Pages.Staff.Admin.Departures;
+namespace JkBoats.Data.Schedule;
 
-/// <summary>Reads the admin schedule forms' text fields; each error names the field it belongs to.</summary>
-public static class ScheduleForm
+/// <summary>Reads the admin schedule forms' text fields against the operator's calendar; each error names its field.</summary>
+public sealed class ScheduleInput(OperatorCalendar calendar)
 {
     public const decimal MaxPrice = 10_000m;
 
-    public static string? Destination(string? text, List<string> errors)
+    public const int MaxYearsAhead = 5;
+
+    public string? Destination(string? text, List<string> errors)
     {
         var destination = text?.Trim();
         if (string.IsNullOrEmpty(destination) || destination.Length > 200 || destination.Any(char.IsControl))
@@ -18,7 +20,7 @@ public static class ScheduleForm
         return destination;
     }
 
-    public static decimal? Price(string? text, List<string> errors)
+    public decimal? Price(string? text, List<string> errors)
     {
         if (decimal.TryParse(text?.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var price) && price > 0 && price <= MaxPrice && decimal.Round(price, 2) == price)
         {
@@ -28,9 +30,7 @@ public static class ScheduleForm
         return null;
     }
 
-    public const int MaxYearsAhead = 5;
-
-    public static DateOnly? Date(string? text, string label, List<string> errors)
+    public DateOnly? Date(string? text, string label, List<string> errors)
     {
         if (!DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
@@ -38,7 +38,7 @@ public static class ScheduleForm
             return null;
         }
         // Nobody plans trips decades ahead; a typo like 9999 or 20266 should not become a departure.
-        if (day.Year > DateTime.UtcNow.Year + MaxYearsAhead)
+        if (day.Year > calendar.Today.Year + MaxYearsAhead)
         {
             errors.Add($"{label}: at most {MaxYearsAhead} years ahead.");
             return null;
@@ -46,7 +46,7 @@ public static class ScheduleForm
         return day;
     }
 
-    public static TimeOnly? Time(string? text, string label, List<string> errors)
+    public TimeOnly? Time(string? text, string label, List<string> errors)
     {
         if (TimeOnly.TryParseExact(text?.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
         {
@@ -55,4 +55,19 @@ public static class ScheduleForm
         errors.Add($"{label}: a time like 09:30.");
         return null;
     }
+
+    /// <summary>The local day and time as a UTC departure time, refused once it has passed (unless it is <paramref name="unchanged"/>).</summary>
+    public DateTime? DepartureTime(DateOnly day, TimeOnly time, List<string> errors, DateTime? unchanged = null)
+    {
+        var utc = calendar.LocalToUtc(day.ToDateTime(time));
+        if (utc <= calendar.UtcNow && utc != unchanged)
+        {
+            errors.Add("That time has already passed.");
+            return null;
+        }
+        return utc;
+    }
+
+    /// <summary>A recurring plan may not start before today.</summary>
+    public bool StartsInThePast(DateOnly from) => from < calendar.Today;
 }

@@ -12,6 +12,7 @@ public sealed class EmailRenderer : IDisposable, IAsyncDisposable
 {
     private readonly ServiceProvider _services;
     private readonly HtmlRenderer _renderer;
+    private bool _disposed;
 
     public EmailRenderer(ILoggerFactory loggerFactory)
     {
@@ -20,13 +21,16 @@ public sealed class EmailRenderer : IDisposable, IAsyncDisposable
         _renderer = new HtmlRenderer(_services, loggerFactory);
     }
 
-    public Task<string> HtmlAsync(Type component, BookingEmailModel booking) =>
-        _renderer.Dispatcher.InvokeAsync(async () =>
+    public Task<string> HtmlAsync(Type component, BookingEmailModel booking)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _renderer.Dispatcher.InvokeAsync(async () =>
         {
             var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(BookingEmailComponent.Booking)] = booking });
             var output = await _renderer.RenderComponentAsync(component, parameters);
             return output.ToHtmlString();
         });
+    }
 
     /// <summary>
     /// The renderer HTML-encodes each value once; a text template holds no markup and no entities of its own, so
@@ -37,12 +41,14 @@ public sealed class EmailRenderer : IDisposable, IAsyncDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _renderer.Dispose();
         _services.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await _renderer.DisposeAsync();
         await _services.DisposeAsync();
     }

@@ -26,5 +26,8 @@ public sealed class JkBoatsOptions
     /// <summary>Customers may cancel through their manage link until this long before departure; later, only the desk can.</summary>
     public TimeSpan CustomerCancelCutoff { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Customers are asked to be at the pier this long before departure.</summary>
+    public TimeSpan ArriveBefore { get; set; } = TimeSpan.FromMinutes(15);
+
     public bool DemoMode { get; set; }
 }

@@ -1,0 +1,204 @@
+using System.Globalization;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using JkBoats.Data.Bookings;
+using JkBoats.Data.Email;
+using JkBoats.Tests.Api;
+using JkBoats.Tests.Infrastructure;
+using JkBoats.Web.Email;
+using JkBoats.Web.Email.Templates;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+
+namespace JkBoats.Tests.Email;
+
+/// <summary>What the three kinds of booking email say, read from the MIME messages the SMTP server received.</summary>
+public sealed class BookingEmailContentTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Every_kind_shows_the_trip_and_the_configured_arrival_time_in_both_parts()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp(new Dictionary<string, string?> { ["JkBoats:ArriveBefore"] = "00:25:00" });
+
+        var sent = await SendEveryKindAsync(bed, app, "Grace Hopper", "Coral Bay", "Turtle Cove", "Storm warning");
+
+        foreach (var (message, trip, kind) in new[] { (sent.Confirmed, sent.First, "confirmed"), (sent.Cancelled, sent.First, "cancelled"), (sent.Moved, sent.Second, "moved") })
+        {
+            var html = await HtmlOf(message);
+            var details = DetailRows(html);
+            var departs = Local(trip.DepartureTime);
+            Assert.Equal(trip.BoatName, details["Boat"]);
+            Assert.Equal(trip.Destination, details["Destination"]);
+            Assert.Equal($"{departs.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture)} ({EmailTestBed.TimeZone} time)", details["Departure"]);
+            Assert.Equal(kind == "cancelled" ? "1 seat" : "2 seats", details["Seats"]);
+            var text = LinesOf(message);
+            Assert.Contains($"Boat:         {trip.BoatName}", text);
+            Assert.Contains($"Destination:  {trip.Destination}", text);
+            Assert.Contains($"Seats:        {details["Seats"]}", text);
+            Assert.StartsWith($"Booking {kind}: ", message.Subject);
+
+            if (kind == "cancelled")
+            {
+                Assert.Equal("Storm warning", html.QuerySelector("#cancellation-reason")!.TextContent);
+                Assert.Contains("Reason:       Storm warning", text);
+                Assert.Null(html.QuerySelector("#arrive-by"));
+                continue;
+            }
+            var arriveBy = departs.AddMinutes(-25).ToString("HH:mm", CultureInfo.InvariantCulture);
+            Assert.Equal(arriveBy, html.QuerySelector("#arrive-by")!.TextContent);
+            Assert.Contains($"by {arriveBy}, 25 minutes before departure.", html.QuerySelector("#arrive-by")!.ParentElement!.TextContent);
+            Assert.Contains(text, line => line.Contains($"please be at the pier by {arriveBy}, 25 minutes before departure.", StringComparison.Ordinal));
+            Assert.Equal(kind == "confirmed" ? "$40.00 (pay at the desk or on boarding)" : "$60.00 (pay at the desk or on boarding)", details["Total"]);
+            Assert.Contains($"Total:        {details["Total"]}", text);
+            Assert.DoesNotContain("15 minutes", html.Body!.TextContent);
+            Assert.DoesNotContain("15 minutes", message.TextBody);
+        }
+    }
+
+    [Fact]
+    public async Task Markup_characters_in_names_destinations_and_reasons_are_encoded_in_html_and_plain_in_text()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        const string name = "Zoë O'Brien & <b>Sons</b>";
+        const string destination = "Rock & Roll <i>Bay</i> 'n' \"Co\"";
+        const string reason = "Waves > 3 m & <wind>";
+
+        var sent = await SendEveryKindAsync(bed, app, name, destination, destination + " II", reason);
+
+        foreach (var message in new[] { sent.Confirmed, sent.Cancelled, sent.Moved })
+        {
+            var html = await HtmlOf(message);
+            Assert.Empty(html.QuerySelectorAll("b, i, wind"));
+            Assert.Contains(html.QuerySelectorAll("p"), p => p.TextContent == $"Hello {name},");
+            Assert.StartsWith(destination, DetailRows(html)["Destination"]);
+            Assert.Contains(destination, message.Subject);
+
+            var text = LinesOf(message);
+            Assert.Equal($"Hello {name},", text[0]);
+            Assert.Contains(text, line => line.StartsWith($"Destination:  {destination}", StringComparison.Ordinal));
+            foreach (var entity in new[] { "&amp;", "&lt;", "&gt;", "&#x27;", "&#39;", "&quot;", "&#x" })
+            {
+                Assert.DoesNotContain(entity, message.TextBody);
+            }
+        }
+        Assert.Equal(reason, (await HtmlOf(sent.Cancelled)).QuerySelector("#cancellation-reason")!.TextContent);
+        Assert.Contains($"Reason:       {reason}", LinesOf(sent.Cancelled));
+    }
+
+    [Fact]
+    public async Task Every_kind_is_a_text_and_html_alternative_whose_links_are_the_bookings_own()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+
+        var sent = await SendEveryKindAsync(bed, app, "Linus Link", "Coral Bay", "Turtle Cove", "Weather");
+
+        var links = app.Services.GetRequiredService<ManageLinks>();
+        foreach (var (message, bookingId) in new[] { (sent.Confirmed, sent.KeptId), (sent.Cancelled, sent.DroppedId), (sent.Moved, sent.KeptId) })
+        {
+            var alternative = Assert.IsType<MultipartAlternative>(message.Body);
+            Assert.Collection(alternative,
+                part => Assert.Equal(("text/plain", "utf-8"), (part.ContentType.MimeType, part.ContentType.Charset)),
+                part => Assert.Equal(("text/html", "utf-8"), (part.ContentType.MimeType, part.ContentType.Charset)));
+            var manageUrl = (await links.UrlForAsync(bookingId, CancellationToken.None)).AbsoluteUri;
+            Assert.StartsWith("http://localhost:5000/bookings/manage/", manageUrl);
+            var html = await HtmlOf(message);
+            Assert.Equal(manageUrl, html.QuerySelector("a#manage-link")!.GetAttribute("href"));
+            Assert.Contains(LinesOf(message), line => line.EndsWith($": {manageUrl}", StringComparison.Ordinal));
+            Assert.Equal(message.Headers["X-JkBoats-Booking"], html.QuerySelector("#confirmation-code")!.TextContent);
+            Assert.StartsWith(html.Title!, message.Subject);
+        }
+        Assert.Equal("http://localhost:5000/", (await HtmlOf(sent.Cancelled)).QuerySelector("a#book-link")!.GetAttribute("href"));
+        Assert.Contains(LinesOf(sent.Cancelled), line => line.EndsWith("book again: http://localhost:5000/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Building_a_sent_row_again_gives_the_same_message_id_subject_and_parts()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        using var http = app.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync();
+        var email = $"rene.{Guid.NewGuid():N}@example.com";
+        var answer = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1, new { email, full_name = "Rene Resend", phone = "+14155550132" }));
+        var bookingId = answer.Body.GetProperty("booking_id").GetGuid();
+        await Eventually.HoldsAsync(async () => (await bed.OutboxRowsAsync(bookingId)).All(r => r.Status == "sent"), Patience, "the row marked sent");
+        var row = Assert.Single(await bed.OutboxRowsAsync(bookingId));
+        var delivered = Assert.Single(bed.Smtp.DeliveriesTo(email)).Message;
+        var emails = app.Services.GetRequiredService<BookingEmails>();
+
+        var again = await emails.BuildAsync(new ClaimedEmail(row.Id, row.Kind, row.BookingId, row.Recipient, row.Attempts + 1), CancellationToken.None);
+
+        Assert.Equal($"{row.Id:N}@jkboats.example", again.MessageId);
+        Assert.Equal(delivered.MessageId, again.MessageId);
+        Assert.Equal(delivered.Subject, again.Subject);
+        Assert.Equal(delivered.TextBody!.ReplaceLineEndings(), again.TextBody!.ReplaceLineEndings());
+        Assert.Equal(delivered.HtmlBody!.ReplaceLineEndings(), again.HtmlBody!.ReplaceLineEndings());
+        await Assert.ThrowsAsync<UnsendableEmailException>(() =>
+            emails.BuildAsync(new ClaimedEmail(Guid.NewGuid(), "postcard", bookingId, email, 1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_email_renderer_is_disposed_with_the_app()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        var renderer = app.Services.GetRequiredService<EmailRenderer>();
+        var booking = new BookingEmailModel("ABC123", "Ada", "Boat", "Bay", "Monday", "UTC", "08:45", "15 minutes", "1 seat", "$1.00",
+            "http://localhost:5000/bookings/manage/x", "http://localhost:5000/", "not given");
+        Assert.Equal("ABC123", (await new HtmlParser().ParseDocumentAsync(await renderer.HtmlAsync(typeof(ConfirmedEmail), booking)))
+            .QuerySelector("#confirmation-code")!.TextContent);
+
+        await bed.StopAppsAsync();
+
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => renderer.HtmlAsync(typeof(ConfirmedEmail), booking));
+    }
+
+    private sealed record EveryKind(
+        MimeMessage Confirmed, MimeMessage Cancelled, MimeMessage Moved, Guid KeptId, Guid DroppedId, TestDeparture First, TestDeparture Second);
+
+    /// <summary>Books twice (2 seats kept, 1 seat dropped), cancels the second with a reason, moves the first; waits for all four emails.</summary>
+    private static async Task<EveryKind> SendEveryKindAsync(
+        EmailTestBed bed, JkBoatsApp app, string name, string destination, string movedTo, string reason)
+    {
+        using var http = app.CreateHttpClient();
+        var when = DateTime.UtcNow.AddDays(4).Date.AddHours(7);
+        var first = await bed.Data.CreateDepartureAsync(price: 20.00m, destination: destination, departureTime: when);
+        var second = await bed.Data.AddDepartureAsync(first, when.AddDays(1).AddMinutes(30), destination: movedTo, price: 30.00m);
+        var email = $"kinds.{Guid.NewGuid():N}@example.com";
+        var kept = await BookingApi.PostAsync(http, BookingApi.Body(first.DepartureId, 2, new { email, full_name = name, phone = "+14155550132" }));
+        var dropped = await BookingApi.PostAsync(http, BookingApi.Body(first.DepartureId, 1, new { email, full_name = name, phone = "+14155550132" }));
+        Assert.Equal((201, 201), (kept.Status, dropped.Status));
+        var keptId = kept.Body.GetProperty("booking_id").GetGuid();
+        var droppedId = dropped.Body.GetProperty("booking_id").GetGuid();
+        var changes = app.Services.GetRequiredService<BookingChanges>();
+
+        Assert.Equal(ChangeResult.Done, (await changes.CancelAsync(droppedId, reason, "desk@jkboats.example", null, CancellationToken.None)).Result);
+        Assert.Equal(ChangeResult.Done, (await changes.MoveAsync(keptId, second.DepartureId, "desk@jkboats.example", CancellationToken.None)).Result);
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 4, Patience, "two confirmations, a cancellation and a move");
+
+        var messages = bed.Smtp.DeliveriesTo(email).Select(d => d.Message).ToList();
+        var keptCode = kept.Body.GetProperty("confirmation_code").GetString()!;
+        MimeMessage Only(string prefix, string code) =>
+            Assert.Single(messages, m => m.Subject!.StartsWith(prefix, StringComparison.Ordinal) && m.Headers["X-JkBoats-Booking"] == code);
+        return new EveryKind(
+            Only("Booking confirmed: ", keptCode),
+            Only("Booking cancelled: ", dropped.Body.GetProperty("confirmation_code").GetString()!),
+            Only("Booking moved: ", keptCode),
+            keptId, droppedId, first, second);
+    }
+
+    private static DateTime Local(DateTime utc) =>
+        TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone));
+
+    private static async Task<IDocument> HtmlOf(MimeMessage message) => await new HtmlParser().ParseDocumentAsync(message.HtmlBody!);
+
+    private static Dictionary<string, string> DetailRows(IDocument html) =>
+        html.QuerySelectorAll("#booking-details tr").ToDictionary(row => row.QuerySelector("th")!.TextContent, row => row.QuerySelector("td")!.TextContent);
+
+    private static string[] LinesOf(MimeMessage message) => message.TextBody!.ReplaceLineEndings("\n").Split('\n');
+}

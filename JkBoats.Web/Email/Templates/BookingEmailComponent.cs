@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Components;
+
+namespace JkBoats.Web.Email.Templates;
+
+/// <summary>What every booking email shows, formatted once so the HTML and the text part say the same.</summary>
+public sealed record BookingEmailModel(
+    string Code,
+    string Name,
+    string Boat,
+    string Destination,
+    string Departure,
+    string TimeZone,
+    string ArriveBy,
+    string ArriveBefore,
+    string Seats,
+    string Total,
+    string ManageUrl,
+    string BookUrl,
+    string Reason);
+
+public abstract class BookingEmailComponent : ComponentBase
+{
+    [Parameter, EditorRequired]
+    public BookingEmailModel Booking { get; set; } = default!;
+}

@@ -1,3 +1,4 @@
+using JkBoats.Data.Inventory;
 using System.Globalization;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -175,10 +176,10 @@ public sealed class BookingEmailContentTests
         Assert.Equal((201, 201), (kept.Status, dropped.Status));
         var keptId = kept.Body.GetProperty("booking_id").GetGuid();
         var droppedId = dropped.Body.GetProperty("booking_id").GetGuid();
-        var changes = app.Services.GetRequiredService<BookingChanges>();
+        var changes = app.Services.GetRequiredService<SeatInventory>();
 
-        Assert.Equal(ChangeResult.Done, (await changes.CancelAsync(droppedId, reason, "desk@jkboats.example", null, CancellationToken.None)).Result);
-        Assert.Equal(ChangeResult.Done, (await changes.MoveAsync(keptId, second.DepartureId, "desk@jkboats.example", CancellationToken.None)).Result);
+        Assert.Equal(ChangeResult.Done, (await changes.CancelBookingAsync(droppedId, reason, "desk@jkboats.example", null, CancellationToken.None)).Result);
+        Assert.Equal(ChangeResult.Done, (await changes.MoveBookingAsync(keptId, second.DepartureId, "desk@jkboats.example", CancellationToken.None)).Result);
         await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 4, Patience, "two confirmations, a cancellation and a move");
 
         var messages = bed.Smtp.DeliveriesTo(email).Select(d => d.Message).ToList();

@@ -64,27 +64,6 @@ public sealed class AppProcess : IAsyncDisposable
         ["Email__Worker__BackoffCap"] = "00:00:05",
     };
 
-    /// <summary>Two instances on one database, started side by side. If either fails to start, the other is stopped too.</summary>
-    public static async Task<(AppProcess A, AppProcess B)> StartPairAsync(
-        string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
-    {
-        var a = StartAsync(connectionString, settings, ct);
-        var b = StartAsync(connectionString, settings, ct);
-        try
-        {
-            await Task.WhenAll(a, b);
-        }
-        catch
-        {
-            foreach (var started in new[] { a, b }.Where(t => t.IsCompletedSuccessfully))
-            {
-                await started.Result.DisposeAsync();
-            }
-            throw;
-        }
-        return (a.Result, b.Result);
-    }
-
     /// <summary>Starts the app and waits (bounded by <paramref name="ct"/> and 60 s) until <c>/health/ready</c> answers 200.</summary>
     public static async Task<AppProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
     {
@@ -200,10 +179,8 @@ public sealed class AppProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken ct)
     {
         using var http = CreateHttpClient(TimeSpan.FromSeconds(2));
-        var clock = Stopwatch.StartNew();
-        while (true)
+        await Eventually.HoldsAsync(async () =>
         {
-            ct.ThrowIfCancellationRequested();
             if (_process.HasExited)
             {
                 throw new InvalidOperationException($"The app exited with {_process.ExitCode} before it was ready:\n{string.Join('\n', Output.TakeLast(40))}");
@@ -211,25 +188,17 @@ public sealed class AppProcess : IAsyncDisposable
             try
             {
                 using var answer = await http.GetAsync("/health/ready", ct);
-                if (answer.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
+                return answer.StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false; // not listening yet
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
-                // A slow first answer.
+                return false; // a slow first answer
             }
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException($"The app was not ready after {limit.TotalSeconds} s:\n{string.Join('\n', Output.TakeLast(40))}");
-            }
-            await Task.Delay(100, ct);
-        }
+        }, limit, () => $"/health/ready to answer 200:\n{string.Join('\n', Output.TakeLast(40))}", TimeSpan.FromMilliseconds(100), ct);
     }
 
     private void Record(string? line)

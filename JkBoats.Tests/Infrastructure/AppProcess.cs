@@ -34,22 +34,14 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The last lines the app wrote to stdout/stderr (its console log), for diagnostics.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    /// <summary>The settings every test instance gets: limits out of the way of storms from one loopback client.</summary>
-    public static Dictionary<string, string?> DefaultSettings(string connectionString) => new()
+    /// <summary>The test settings as environment variables, with migrations left to the test and no watchdog.</summary>
+    public static Dictionary<string, string?> DefaultSettings(string connectionString)
     {
-        ["ConnectionStrings__JkBoats"] = connectionString,
-        ["JkBoats__MigrateOnStartup"] = "false",
-        ["JkBoats__RateLimits__LookupsPerMinute"] = "100000",
-        ["JkBoats__RateLimits__BookingsPerMinute"] = "100000",
-        ["JkBoats__RateLimits__SignInsPerMinute"] = "100000",
-        ["JkBoats__RateLimits__SignInsPerAccountPerMinute"] = "100000",
-        ["JkBoats__RateLimits__ConcurrentRequests"] = "1000",
-        ["JkBoats__RateLimits__QueuedRequests"] = "1000",
-        ["JkBoats__Watchdog__Enabled"] = "false",
-        ["JkBoats__Shutdown__DrainDelay"] = "00:00:00",
-        ["Serilog__MinimumLevel__Default"] = "Warning",
-        ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
-    };
+        var settings = TestAppSettings.For(connectionString);
+        settings["JkBoats:MigrateOnStartup"] = "false";
+        settings["JkBoats:Watchdog:Enabled"] = "false";
+        return settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+    }
 
     /// <summary>Email settings sending to a loopback SMTP server on a fast test schedule with a short lease.</summary>
     public static Dictionary<string, string?> SmtpSettings(int smtpPort, TimeSpan lease) => new()

@@ -19,22 +19,8 @@ public sealed class JkBoatsApp : WebApplicationFactory<Program>
     {
         _services = services;
         ConnectionString = connectionString;
-        _settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:JkBoats"] = connectionString,
-            ["ConnectionStrings:JkBoatsReplica"] = replicaConnectionString,
-            ["JkBoats:RateLimits:LookupsPerMinute"] = "100000",
-            // Storms come from one loopback client; tests about the limits set their own.
-            ["JkBoats:RateLimits:BookingsPerMinute"] = "100000",
-            ["JkBoats:RateLimits:SignInsPerMinute"] = "100000",
-            ["JkBoats:RateLimits:SignInsPerAccountPerMinute"] = "100000",
-            ["JkBoats:RateLimits:ConcurrentRequests"] = "1000",
-            ["JkBoats:RateLimits:QueuedRequests"] = "1000",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-            // Tests start and stop many apps; no load balancer needs draining.
-            ["JkBoats:Shutdown:DrainDelay"] = "00:00:00",
-            ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
-        };
+        _settings = TestAppSettings.For(connectionString);
+        _settings["ConnectionStrings:JkBoatsReplica"] = replicaConnectionString;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using JkBoats.Data.Demo;
-using JkBoats.Tests.Pages;
+using JkBoats.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -41,7 +41,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private IBrowser? _browser;
 
-    public SiteFixture Site { get; } = new();
+    public AppFixture Site { get; } = new();
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium is not running.");
 

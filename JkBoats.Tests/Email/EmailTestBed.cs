@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using JkBoats.Data.Email;
 using JkBoats.Tests.Infrastructure;
@@ -83,24 +82,4 @@ public sealed class EmailTestBed : IAsyncDisposable
         await Smtp.DisposeAsync();
         await Db.DisposeAsync();
     }
-}
-
-public static class Eventually
-{
-    /// <summary>Polls until the condition holds; fails with the description after the timeout.</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0.#} s waiting for: {what}");
-            }
-            await Task.Delay(10);
-        }
-    }
-
-    public static Task HoldsAsync(Func<bool> condition, TimeSpan timeout, string what) =>
-        HoldsAsync(() => Task.FromResult(condition()), timeout, what);
 }

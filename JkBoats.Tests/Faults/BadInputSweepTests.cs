@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>Fault 8: hostile input at every customer form and API endpoint: a clear 4xx (or the form again), never a 5xx, nothing written.</summary>
+/// <summary>Hostile input at every customer form and API endpoint gets a clear 4xx (or the form again), never a 5xx, and writes nothing.</summary>
 [Collection(AppCollection.Name)]
 public sealed class BadInputSweepTests(AppFixture fixture, ITestOutputHelper output)
 {
@@ -108,17 +108,17 @@ public sealed class BadInputSweepTests(AppFixture fixture, ITestOutputHelper out
             foreach (var field in new[] { "seats", "email", "phone" })
             {
                 var details = new Dictionary<string, string>(valid) { [field] = value };
-                answers.Add(($"details {field}={Shorten(value)}", (await visitor.SubmitAsync(bookPage.Form("#booking-step form"), details)).Status));
-                answers.Add(($"confirm {field}={Shorten(value)}", (await visitor.SubmitAsync(confirm, details)).Status));
+                answers.Add(($"details {field}={Shorten(value)}", (await visitor.SubmitAsync(bookPage.Form("#booking-step form"), details, pastBrowserChecks: true)).Status));
+                answers.Add(($"confirm {field}={Shorten(value)}", (await visitor.SubmitAsync(confirm, details, pastBrowserChecks: true)).Status));
             }
             if (value.Any(char.IsControl) || value.Length > 200 || string.IsNullOrWhiteSpace(value))
             {
                 var details = new Dictionary<string, string>(valid) { ["full_name"] = value };
-                answers.Add(($"confirm full_name={Shorten(value)}", (await visitor.SubmitAsync(confirm, details)).Status));
+                answers.Add(($"confirm full_name={Shorten(value)}", (await visitor.SubmitAsync(confirm, details, pastBrowserChecks: true)).Status));
             }
-            answers.Add(($"confirm key={Shorten(value)}", (await visitor.SubmitAsync(confirm, new Dictionary<string, string>(valid) { ["seats"] = "0", ["idempotency_key"] = value })).Status));
+            answers.Add(($"confirm key={Shorten(value)}", (await visitor.SubmitAsync(confirm, new Dictionary<string, string>(valid) { ["seats"] = "0", ["idempotency_key"] = value }, pastBrowserChecks: true)).Status));
             var find = await visitor.GetAsync("/bookings/find");
-            answers.Add(($"find {Shorten(value)}", (await visitor.SubmitAsync(find.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = value })).Status));
+            answers.Add(($"find {Shorten(value)}", (await visitor.SubmitAsync(find.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = value }, pastBrowserChecks: true)).Status));
             foreach (var path in new[] { "/?date=", "/?destination=", "/departures/seats?ids=", "/bookings/manage/" })
             {
                 using var get = new HttpClient { BaseAddress = fixture.App.BaseAddress };

@@ -9,7 +9,10 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>Fault 5: one of two app processes SIGKILLed in the middle of a booking storm, holding claimed emails.</summary>
+/// <summary>
+/// One of two app processes SIGKILLed in the middle of a booking storm while it holds claimed emails leaves no
+/// half-written booking, every 201 committed, and its claimed emails sent by the other process once their lease expires.
+/// </summary>
 public sealed class KilledInstanceTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(6);
@@ -20,16 +23,11 @@ public sealed class KilledInstanceTests(ITestOutputHelper output)
     public async Task An_instance_killed_mid_storm_leaves_no_half_written_booking_and_its_claimed_emails_are_sent_by_the_other()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(200));
-        var connectionString = await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_kill");
-        await using var db = NpgsqlDataSource.Create(connectionString);
-        var data = new TestData(db);
         await using var smtp = SmtpTestServer.Start();
         // A slow mail server: each worker sits on its claimed batch for a while, so A holds claimed rows when it dies.
         smtp.DataDelay = TimeSpan.FromSeconds(1);
-        var settings = AppProcess.SmtpSettings(smtp.Port, Lease);
-        var (startedA, startedB) = await AppProcess.StartPairAsync(connectionString, settings, deadline.Token);
-        await using var a = startedA;
-        await using var b = startedB;
+        await using var pair = await AppProcessPair.StartAsync("jkboats_kill", AppProcess.SmtpSettings(smtp.Port, Lease), deadline.Token);
+        var (a, b, db, data) = (pair.A, pair.B, pair.Db, pair.Data);
         using var httpA = a.CreateHttpClient(TimeSpan.FromSeconds(20));
         using var httpB = b.CreateHttpClient(TimeSpan.FromSeconds(20));
         var departures = new List<TestDeparture>();
@@ -65,15 +63,13 @@ public sealed class KilledInstanceTests(ITestOutputHelper output)
             .Concat(Enumerable.Range(0, 12).Select(n => Task.Run(() => ClientLoop('B', httpB, n)))).ToList();
 
         // Kill A once the storm is under way and A's worker holds claimed (unsent) rows.
-        await Task.Delay(TimeSpan.FromSeconds(1.5), deadline.Token);
-        while (await ClaimedByAsync(db, a.ProcessId) < 2)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "instance A never held claimed emails");
-            await Task.Delay(20, deadline.Token);
-        }
+        await Eventually.HoldsAsync(async () => await ClaimedByAsync(db, a.ProcessId) >= 2, TimeSpan.FromSeconds(30),
+            "instance A holding claimed emails", every: TimeSpan.FromMilliseconds(20), ct: deadline.Token);
         a.Kill();
         Volatile.Write(ref aDead, true);
         var killedAt = clock.Elapsed;
+        int BookedByB() => outcomes.Count(o => o.Instance == 'B' && o.Status == 201);
+        var bookedByBAtKill = BookedByB();
         Assert.True(await a.WaitForExitAsync(TimeSpan.FromSeconds(10)), "instance A did not die");
         List<Guid> orphaned;
         long queuedAtKill;
@@ -86,7 +82,8 @@ public sealed class KilledInstanceTests(ITestOutputHelper output)
         }
 
         // B keeps taking bookings after A is gone, then the storm stops and the mail server speeds up again.
-        await Task.Delay(TimeSpan.FromSeconds(1), deadline.Token);
+        await Eventually.HoldsAsync(() => BookedByB() >= bookedByBAtKill + 5, TimeSpan.FromSeconds(30), "instance B confirming five more bookings after A died",
+            ct: deadline.Token);
         stopStorm.Cancel();
         await Task.WhenAll(clients).WaitAsync(deadline.Token);
         smtp.DataDelay = TimeSpan.Zero;

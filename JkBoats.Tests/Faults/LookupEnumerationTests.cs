@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>Fault 7: a look-up tells a stranger nothing about whether an address is known, beyond the bookings it returns.</summary>
+/// <summary>A look-up tells a stranger nothing about whether an address is known, beyond the bookings it returns.</summary>
 [Collection(AppCollection.Name)]
 public sealed class LookupEnumerationTests(AppFixture fixture, ITestOutputHelper output)
 {

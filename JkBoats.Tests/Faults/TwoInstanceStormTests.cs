@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>Fault 1: the last seats fought over through two app instances (two hosts, two pools) on one database.</summary>
+/// <summary>Two app instances (two hosts, two pools) on one database fighting over the last seats sell exactly those seats.</summary>
 [Collection(AppCollection.Name)]
 public sealed class TwoInstanceStormTests(AppFixture fixture, ITestOutputHelper output)
 {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using AngleSharp.Html.Dom;
-using AngleSharp.Html.Parser;
 using Dapper;
 using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
@@ -12,26 +11,20 @@ using Xunit.Abstractions;
 namespace JkBoats.Tests.Faults;
 
 /// <summary>
-/// Fault 6 with real processes: two <c>dotnet JkBoats.Web.dll</c> instances on one database share the key ring in
-/// data_protection_keys, so an antiforgery token or staff cookie issued by A is accepted by B. Cookies are per host, not
-/// per port (as in a browser), so one cookie jar carries A's cookies to B. Negative control: a tampered staff cookie.
+/// Two app processes (<c>dotnet JkBoats.Web.dll</c>) on one database share the key ring in data_protection_keys: an
+/// antiforgery token or staff cookie issued by A is accepted by B, and a tampered staff cookie by neither (the negative
+/// control). Cookies are per host, not per port (as in a browser), so one cookie jar carries A's cookies to B.
 /// </summary>
 public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
 {
-    private static readonly HtmlParser Parser = new();
-
     [Fact(Timeout = 150_000)]
     public async Task Antiforgery_tokens_and_staff_cookies_issued_by_process_A_are_accepted_by_process_B_and_a_tampered_cookie_is_not()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var connectionString = await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_prockeys");
-        await using var db = NpgsqlDataSource.Create(connectionString);
-        var data = new TestData(db);
         var started = Stopwatch.StartNew();
-        var (startedA, startedB) = await AppProcess.StartPairAsync(connectionString, ct: deadline.Token);
-        await using var a = startedA;
-        await using var b = startedB;
-        output.WriteLine($"two processes ({a.ProcessId}, {b.ProcessId}) ready in {started.ElapsedMilliseconds} ms");
+        await using var pair = await AppProcessPair.StartAsync("jkboats_prockeys", ct: deadline.Token);
+        output.WriteLine(pair.ToString());
+        var (a, b, db, data) = (pair.A, pair.B, pair.Db, pair.Data);
         var departure = await data.CreateDepartureAsync(capacity: 5);
         var cookies = new CookieContainer();
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -41,12 +34,12 @@ public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
         var book = $"/departures/{departure.DepartureId}/book";
         var details = new Dictionary<string, string> { ["seats"] = "2", ["full_name"] = "Cross Instance", ["email"] = "cross@example.com", ["phone"] = "+14155550132" };
         var bookPageA = await GetDocumentAsync(browser, new Uri(a.BaseAddress, book), deadline.Token);
-        using var reviewOnB = await PostFormAsync(browser, bookPageA, "#booking-step form", b.BaseAddress, book, details, deadline.Token);
+        using var reviewOnB = await PostFormAsync(browser, bookPageA, "#booking-step form", b.BaseAddress, details, deadline.Token);
         Assert.Equal(HttpStatusCode.OK, reviewOnB.StatusCode);
-        using var reviewOnA = await PostFormAsync(browser, bookPageA, "#booking-step form", a.BaseAddress, book, details, deadline.Token);
+        using var reviewOnA = await PostFormAsync(browser, bookPageA, "#booking-step form", a.BaseAddress, details, deadline.Token);
         Assert.Equal(HttpStatusCode.OK, reviewOnA.StatusCode);
-        var reviewA = await Parser.ParseDocumentAsync(await reviewOnA.Content.ReadAsStringAsync(deadline.Token));
-        using var confirmedOnB = await PostFormAsync(browser, reviewA, "form[action$='handler=Confirm']", b.BaseAddress, book, [], deadline.Token);
+        var reviewA = await HtmlForms.ParseAsync(reviewOnA, deadline.Token);
+        using var confirmedOnB = await PostFormAsync(browser, reviewA, "form[action$='handler=Confirm']", b.BaseAddress, [], deadline.Token);
         Assert.Equal(HttpStatusCode.SeeOther, confirmedOnB.StatusCode);
         Assert.Equal(new SeatState(5, 3, 2, 1), await data.SeatStateAsync(departure.DepartureId));
         output.WriteLine($"(a) customer form from A confirmed on B: {(int)confirmedOnB.StatusCode} → {confirmedOnB.Headers.Location}");
@@ -54,7 +47,7 @@ public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
         // (b) Staff: signed in on A (form from A, posted to A), the cookie used on B for a page and an unsafe action.
         var email = await StaffSession.CreateStaffAsync(db, "agent");
         var signInA = await GetDocumentAsync(browser, new Uri(a.BaseAddress, "/staff/signin"), deadline.Token);
-        using var signedIn = await PostFormAsync(browser, signInA, "main form", a.BaseAddress, "/staff/signin",
+        using var signedIn = await PostFormAsync(browser, signInA, StaffSession.SignInForm, a.BaseAddress,
             new() { ["email"] = email, ["password"] = StaffSession.Password }, deadline.Token);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         using var listOnB = await browser.GetAsync(new Uri(b.BaseAddress, "/staff/bookings"), deadline.Token);
@@ -67,7 +60,7 @@ public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
         }
         var detailsPath = $"/staff/bookings/{bookingId}";
         var detailsA = await GetDocumentAsync(browser, new Uri(a.BaseAddress, detailsPath), deadline.Token);
-        using var checkedInOnB = await PostFormAsync(browser, detailsA, "form[action*='handler=CheckIn']", b.BaseAddress, detailsPath, [], deadline.Token);
+        using var checkedInOnB = await PostFormAsync(browser, detailsA, "form[action*='handler=CheckIn']", b.BaseAddress, [], deadline.Token);
         Assert.True(checkedInOnB.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther, $"check-in on B answered {(int)checkedInOnB.StatusCode}");
         await using (var connection = await db.OpenConnectionAsync(deadline.Token))
         {
@@ -92,41 +85,23 @@ public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
         // The untampered cookie still works on B (the refusal was the tampering, not the cookie jar).
         using var stillB = await browser.GetAsync(new Uri(b.BaseAddress, "/staff/bookings"), deadline.Token);
         Assert.Equal(HttpStatusCode.OK, stillB.StatusCode);
-        Assert.False(a.HasExited || b.HasExited, "an app process died");
+        Assert.False(pair.EitherHasExited, "an app process died");
         output.WriteLine($"negative control: tampered staff cookie redirected to sign-in on both; whole test {started.ElapsedMilliseconds} ms");
     }
 
     private static async Task<IHtmlDocument> GetDocumentAsync(HttpClient http, Uri page, CancellationToken ct)
     {
-        using var response = await http.GetAsync(page, ct);
+        var response = await http.GetAsync(page, ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {page} answered {(int)response.StatusCode}");
-        return await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync(ct));
+        return await HtmlForms.ParseAsync(response, ct);
     }
 
-    /// <summary>Submits a form parsed from one instance's page to another instance (its action resolved against that instance).</summary>
+    /// <summary>Submits a form parsed from one instance's page to another instance: the same request, sent to that instance's port.</summary>
     private static async Task<HttpResponseMessage> PostFormAsync(
-        HttpClient http, IHtmlDocument document, string selector, Uri instance, string pagePath, Dictionary<string, string> values, CancellationToken ct)
+        HttpClient http, IHtmlDocument document, string selector, Uri instance, Dictionary<string, string> values, CancellationToken ct)
     {
         var form = document.QuerySelector(selector) as IHtmlFormElement ?? throw new InvalidOperationException($"no form {selector}");
-        var fields = new List<KeyValuePair<string, string>>();
-        foreach (var element in form.Elements)
-        {
-            var (name, value) = element switch
-            {
-                IHtmlInputElement { Type: "checkbox" or "radio", IsChecked: false } => (null, null),
-                IHtmlInputElement { Type: not ("submit" or "button") } input => (input.Name, input.Value),
-                IHtmlSelectElement select => (select.Name, select.Value),
-                IHtmlTextAreaElement text => (text.Name, text.Value),
-                _ => (null, null),
-            };
-            if (!string.IsNullOrEmpty(name) && !values.ContainsKey(name))
-            {
-                fields.Add(new(name, value ?? ""));
-            }
-        }
-        fields.AddRange(values);
-        var action = form.GetAttribute("action");
-        var target = new Uri(instance, string.IsNullOrEmpty(action) ? pagePath : action);
-        return await http.PostAsync(target, new FormUrlEncodedContent(fields), ct);
+        using var request = HtmlForms.Submission(form, values).SentTo(instance);
+        return await http.SendAsync(request, ct);
     }
 }

@@ -1,28 +1,25 @@
 using System.Diagnostics;
 using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>Fault 1 with real processes: two `dotnet JkBoats.Web.dll` instances (two runtimes, two pools) on one database.</summary>
+/// <summary>
+/// Two app processes (<c>dotnet JkBoats.Web.dll</c>: two runtimes, two pools) on one database fighting over five seats
+/// sell exactly five, refuse every other request as insufficient_capacity, and neither fails nor logs a deadlock.
+/// </summary>
 public sealed class TwoProcessStormTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 180_000)]
     public async Task Three_hundred_requests_through_two_app_processes_for_five_seats_sell_exactly_five_and_never_fail()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(150));
-        var connectionString = await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_procstorm");
-        await using var db = NpgsqlDataSource.Create(connectionString);
-        var data = new TestData(db);
-        var started = Stopwatch.StartNew();
-        var (startedA, startedB) = await AppProcess.StartPairAsync(connectionString, ct: deadline.Token);
-        await using var a = startedA;
-        await using var b = startedB;
-        output.WriteLine($"two processes ({a.ProcessId}, {b.ProcessId}) ready in {started.ElapsedMilliseconds} ms");
-        using var httpA = a.CreateHttpClient();
-        using var httpB = b.CreateHttpClient();
+        await using var pair = await AppProcessPair.StartAsync("jkboats_procstorm", ct: deadline.Token);
+        output.WriteLine(pair.ToString());
+        var data = pair.Data;
+        using var httpA = pair.A.CreateHttpClient();
+        using var httpB = pair.B.CreateHttpClient();
         var departure = await data.CreateDepartureAsync(capacity: 5);
 
         var clock = Stopwatch.StartNew();
@@ -40,7 +37,7 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         Assert.All(attempts.Where(x => x.Status != 201), x => Assert.Equal((400, "insufficient_capacity"), (x.Status, x.Error)));
         Assert.Equal(new SeatState(5, 0, 5, 5), state);
         Assert.Empty(await data.InvariantViolationsAsync());
-        Assert.False(a.HasExited || b.HasExited, "an app process died during the storm");
-        Assert.DoesNotContain(a.Output.Concat(b.Output), line => line.Contains("deadlock", StringComparison.OrdinalIgnoreCase));
+        Assert.False(pair.EitherHasExited, "an app process died during the storm");
+        Assert.DoesNotContain(pair.A.Output.Concat(pair.B.Output), line => line.Contains("deadlock", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,100 +1,12 @@
-using JkBoats.Migrations;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
+using JkBoats.Data.Inventory;
+using JkBoats.Data.Bookings;
+using JkBoats.Tests.Pages;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>One PostgreSQL server for the whole test run, started on first use.</summary>
-public static class SharedPostgres
-{
-    private static readonly Lazy<Task<PostgresServer>> Server = new(() => PostgresServer.StartAsync());
-
-    public static Task<PostgresServer> GetAsync() => Server.Value;
-
-    /// <summary>A new, empty, migrated database.</summary>
-    public static async Task<string> CreateMigratedDatabaseAsync(string prefix)
-    {
-        var server = await GetAsync();
-        var connectionString = await server.CreateDatabaseAsync($"{prefix}_{Guid.NewGuid():N}"[..40]);
-        DatabaseMigrator.MigrateUp(connectionString);
-        return connectionString;
-    }
-}
-
-/// <summary>The real app on a real loopback port, backed by its own fresh database.</summary>
-public sealed class JkBoatsApp : WebApplicationFactory<Program>
-{
-    private readonly Dictionary<string, string?> _settings;
-    private readonly Action<IServiceCollection>? _services;
-
-    /// <param name="replicaConnectionString">A read replica for listings and look-ups (<c>ConnectionStrings:JkBoatsReplica</c>); none by default.</param>
-    public JkBoatsApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
-        string? replicaConnectionString = null)
-    {
-        _services = services;
-        ConnectionString = connectionString;
-        _settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:JkBoats"] = connectionString,
-            ["ConnectionStrings:JkBoatsReplica"] = replicaConnectionString,
-            ["JkBoats:RateLimits:LookupsPerMinute"] = "100000",
-            // Storms come from one loopback client; tests about the limits set their own.
-            ["JkBoats:RateLimits:BookingsPerMinute"] = "100000",
-            ["JkBoats:RateLimits:SignInsPerMinute"] = "100000",
-            ["JkBoats:RateLimits:SignInsPerAccountPerMinute"] = "100000",
-            ["JkBoats:RateLimits:ConcurrentRequests"] = "1000",
-            ["JkBoats:RateLimits:QueuedRequests"] = "1000",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-            // Tests start and stop many apps; no load balancer needs draining.
-            ["JkBoats:Shutdown:DrainDelay"] = "00:00:00",
-            ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            _settings[key] = value;
-        }
-        UseKestrel(0);
-        StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
-    }
-
-    public string ConnectionString { get; }
-
-    public Uri BaseAddress { get; }
-
-    public HttpClient CreateHttpClient(bool followRedirects = false) => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = 1024,
-        AllowAutoRedirect = followRedirects,
-        UseCookies = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    })
-    {
-        BaseAddress = BaseAddress,
-        Timeout = TimeSpan.FromSeconds(60),
-    };
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
-        builder.UseUrls("http://127.0.0.1:0");
-        if (_services is not null)
-        {
-            builder.ConfigureTestServices(_services);
-        }
-    }
-}
-
-/// <summary>Shared by every test class in the "app" collection: one app and one database.</summary>
+/// <summary>One app on its own fresh, migrated database, shared by the test classes of one collection.</summary>
 public sealed class AppFixture : IAsyncLifetime
 {
     public JkBoatsApp App { get; private set; } = null!;
@@ -113,6 +25,18 @@ public sealed class AppFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => App.CreateHttpClient();
 
+    /// <summary>A new visitor of the site: own cookies, pages parsed as a browser would.</summary>
+    public SiteSession NewSession() => new(App.BaseAddress);
+
+    /// <summary>Takes seats the way another customer would, through the app's own booking engine.</summary>
+    public async Task TakeSeatsAsync(Guid departureId, int seats)
+    {
+        var engine = App.Services.GetRequiredService<SeatInventory>();
+        var booking = new ValidBooking(departureId, seats, new CustomerDetails("Other Customer", $"other-{Guid.NewGuid():N}@example.com", "+14155550100"));
+        var outcome = await engine.BookAsync(new BookingCommand(booking, BookingChannel.Desk, null), CancellationToken.None);
+        Assert.IsType<BookingOutcome.Confirmed>(outcome);
+    }
+
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
@@ -120,8 +44,16 @@ public sealed class AppFixture : IAsyncLifetime
     }
 }
 
+/// <summary>API, staff, operations and fault tests: one app and one database between them.</summary>
 [CollectionDefinition(Name)]
 public sealed class AppCollection : ICollectionFixture<AppFixture>
 {
     public const string Name = "app";
+}
+
+/// <summary>The customer pages: an app and database of their own, so their tests may sell departures out freely.</summary>
+[CollectionDefinition(Name)]
+public sealed class SiteCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "site";
 }

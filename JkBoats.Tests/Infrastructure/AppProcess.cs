@@ -34,22 +34,14 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The last lines the app wrote to stdout/stderr (its console log), for diagnostics.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    /// <summary>The settings every test instance gets: limits out of the way of storms from one loopback client.</summary>
-    public static Dictionary<string, string?> DefaultSettings(string connectionString) => new()
+    /// <summary>The test settings as environment variables, with migrations left to the test and no watchdog.</summary>
+    public static Dictionary<string, string?> DefaultSettings(string connectionString)
     {
-        ["ConnectionStrings__JkBoats"] = connectionString,
-        ["JkBoats__MigrateOnStartup"] = "false",
-        ["JkBoats__RateLimits__LookupsPerMinute"] = "100000",
-        ["JkBoats__RateLimits__BookingsPerMinute"] = "100000",
-        ["JkBoats__RateLimits__SignInsPerMinute"] = "100000",
-        ["JkBoats__RateLimits__SignInsPerAccountPerMinute"] = "100000",
-        ["JkBoats__RateLimits__ConcurrentRequests"] = "1000",
-        ["JkBoats__RateLimits__QueuedRequests"] = "1000",
-        ["JkBoats__Watchdog__Enabled"] = "false",
-        ["JkBoats__Shutdown__DrainDelay"] = "00:00:00",
-        ["Serilog__MinimumLevel__Default"] = "Warning",
-        ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
-    };
+        var settings = TestAppSettings.For(connectionString);
+        settings["JkBoats:MigrateOnStartup"] = "false";
+        settings["JkBoats:Watchdog:Enabled"] = "false";
+        return settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+    }
 
     /// <summary>Email settings sending to a loopback SMTP server on a fast test schedule with a short lease.</summary>
     public static Dictionary<string, string?> SmtpSettings(int smtpPort, TimeSpan lease) => new()
@@ -63,27 +55,6 @@ public sealed class AppProcess : IAsyncDisposable
         ["Email__Worker__BackoffBase"] = "00:00:00.400",
         ["Email__Worker__BackoffCap"] = "00:00:05",
     };
-
-    /// <summary>Two instances on one database, started side by side. If either fails to start, the other is stopped too.</summary>
-    public static async Task<(AppProcess A, AppProcess B)> StartPairAsync(
-        string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
-    {
-        var a = StartAsync(connectionString, settings, ct);
-        var b = StartAsync(connectionString, settings, ct);
-        try
-        {
-            await Task.WhenAll(a, b);
-        }
-        catch
-        {
-            foreach (var started in new[] { a, b }.Where(t => t.IsCompletedSuccessfully))
-            {
-                await started.Result.DisposeAsync();
-            }
-            throw;
-        }
-        return (a.Result, b.Result);
-    }
 
     /// <summary>Starts the app and waits (bounded by <paramref name="ct"/> and 60 s) until <c>/health/ready</c> answers 200.</summary>
     public static async Task<AppProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
@@ -200,10 +171,8 @@ public sealed class AppProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync(TimeSpan limit, CancellationToken ct)
     {
         using var http = CreateHttpClient(TimeSpan.FromSeconds(2));
-        var clock = Stopwatch.StartNew();
-        while (true)
+        await Eventually.HoldsAsync(async () =>
         {
-            ct.ThrowIfCancellationRequested();
             if (_process.HasExited)
             {
                 throw new InvalidOperationException($"The app exited with {_process.ExitCode} before it was ready:\n{string.Join('\n', Output.TakeLast(40))}");
@@ -211,25 +180,17 @@ public sealed class AppProcess : IAsyncDisposable
             try
             {
                 using var answer = await http.GetAsync("/health/ready", ct);
-                if (answer.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
+                return answer.StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false; // not listening yet
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
-                // A slow first answer.
+                return false; // a slow first answer
             }
-            if (clock.Elapsed > limit)
-            {
-                throw new TimeoutException($"The app was not ready after {limit.TotalSeconds} s:\n{string.Join('\n', Output.TakeLast(40))}");
-            }
-            await Task.Delay(100, ct);
-        }
+        }, limit, () => $"/health/ready to answer 200:\n{string.Join('\n', Output.TakeLast(40))}", TimeSpan.FromMilliseconds(100), ct);
     }
 
     private void Record(string? line)

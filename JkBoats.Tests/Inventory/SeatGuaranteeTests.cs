@@ -3,7 +3,6 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Inventory;
-using JkBoats.Tests.Email;
 using JkBoats.Tests.Infrastructure;
 using Npgsql;
 

@@ -24,7 +24,7 @@ public sealed class DashboardPageTests(AppFixture fixture)
         var email = await StaffSession.CreateStaffAsync(fixture.Db, StaffRoles.Agent);
         var session = new StaffSession(StaffSession.NewClient(fixture.App), email);
 
-        var response = await session.SubmitAsync("/staff/signin", "form", new() { ["email"] = email, ["password"] = StaffSession.Password });
+        var response = await session.SubmitAsync("/staff/signin", StaffSession.SignInForm, new() { ["email"] = email, ["password"] = StaffSession.Password });
 
         Assert.Equal("/staff", response.Headers.Location!.OriginalString);
         var page = await session.GetDocumentAsync("/staff");

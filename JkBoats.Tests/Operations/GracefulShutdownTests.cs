@@ -26,23 +26,20 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         app.Terminate();
-        TimeSpan? unready = null;
+        var unready = TimeSpan.MaxValue;
         var servedWhileDraining = 0;
         var bookedWhileDraining = 0;
-        while (unready is null)
+        await Eventually.HoldsAsync(async () =>
         {
-            Assert.True(clock.Elapsed < Drain, "readiness still healthy when the drain delay was over");
             var ready = await http.GetAsync("/health/ready", deadline.Token);
             if ((int)ready.StatusCode == 503)
             {
                 unready = clock.Elapsed;
+                return true;
             }
-            else
-            {
-                Assert.Equal(200, (int)ready.StatusCode);
-                await Task.Delay(10, deadline.Token);
-            }
-        }
+            Assert.Equal(200, (int)ready.StatusCode);
+            return false;
+        }, Drain, "readiness to turn unhealthy before the drain delay is over", ct: deadline.Token);
         // Not ready, but still serving: listings, bookings, liveness.
         while (clock.Elapsed < Drain - TimeSpan.FromMilliseconds(700))
         {
@@ -59,7 +56,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         }
         Assert.True(await app.WaitForExitAsync(TimeSpan.FromSeconds(20)), "the app did not exit after SIGTERM");
         var exited = clock.Elapsed;
-        output.WriteLine($"SIGTERM: readiness 503 after {unready.Value.TotalMilliseconds:0} ms; {servedWhileDraining} requests and " +
+        output.WriteLine($"SIGTERM: readiness 503 after {unready.TotalMilliseconds:0} ms; {servedWhileDraining} requests and " +
             $"{bookedWhileDraining} bookings served while draining; exited with {app.ExitCode} after {exited.TotalMilliseconds:0} ms (drain delay {Drain.TotalSeconds} s)");
         Assert.True(unready < TimeSpan.FromSeconds(1), $"readiness turned unhealthy only after {unready}");
         Assert.True(exited >= Drain, $"the app stopped after {exited}, before the drain delay");

@@ -68,16 +68,20 @@ public sealed class LogPrivacyTests(ITestOutputHelper output) : IAsyncLifetime
             request.Headers.Add(RequestLogging.CorrelationHeader, "lb-req-42");
             Assert.Equal("lb-req-42", (await http.SendAsync(request)).Headers.GetValues(RequestLogging.CorrelationHeader).Single());
         }
+        string replaced;
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/destinations"))
         {
             request.Headers.TryAddWithoutValidation(RequestLogging.CorrelationHeader, "<script>" + email);
-            var replaced = (await http.SendAsync(request)).Headers.GetValues(RequestLogging.CorrelationHeader).Single();
+            replaced = (await http.SendAsync(request)).Headers.GetValues(RequestLogging.CorrelationHeader).Single();
             Assert.DoesNotContain("script", replaced);
         }
 
-        await Task.Delay(200); // the request log is written as the response completes
+        // The request log is written as the response completes, so it may trail the answer.
+        string[] answered = [.. ids, "lb-req-42", replaced];
+        await Eventually.HoldsAsync(() => answered.All(id => RequestLogs(_log.Events).Any(e => CorrelationOf(e) == $"\"{id}\"")),
+            TimeSpan.FromSeconds(10), "a request log for every answer");
         var events = _log.Events.ToList();
-        var requestLogs = events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)).ToList();
+        var requestLogs = RequestLogs(events).ToList();
         Assert.Contains(requestLogs, e => e.Properties["RequestRoute"].ToString() == "\"/bookings/manage/{token}\"");
         Assert.All(requestLogs, e => Assert.True(e.Properties.ContainsKey(RequestLogging.CorrelationProperty)));
         var pageLog = requestLogs.Single(e => e.Properties[RequestLogging.CorrelationProperty].ToString() == $"\"{ids[3]}\"");
@@ -95,6 +99,12 @@ public sealed class LogPrivacyTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{events.Count} log events ({requestLogs.Count} request logs) checked for {secrets.Length} secrets: {leaks.Count} leaks");
         Assert.Empty(leaks);
     }
+
+    private static IEnumerable<LogEvent> RequestLogs(IEnumerable<LogEvent> events) =>
+        events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal));
+
+    private static string? CorrelationOf(LogEvent e) =>
+        e.Properties.TryGetValue(RequestLogging.CorrelationProperty, out var id) ? id.ToString() : null;
 
     private sealed class CapturedLog : ILogEventSink
     {

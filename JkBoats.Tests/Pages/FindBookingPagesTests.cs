@@ -4,7 +4,7 @@ using JkBoats.Tests.Infrastructure;
 namespace JkBoats.Tests.Pages;
 
 [Collection(SiteCollection.Name)]
-public sealed class FindBookingPagesTests(SiteFixture site) : IDisposable
+public sealed class FindBookingPagesTests(AppFixture site) : IDisposable
 {
     private readonly SiteSession _visitor = site.NewSession();
 

@@ -10,7 +10,7 @@ namespace JkBoats.Tests.Pages;
 
 /// <summary>The customer's own manage link: cancel until the cut-off (24 h by default), never after.</summary>
 [Collection(SiteCollection.Name)]
-public sealed class ManageBookingPagesTests(SiteFixture site)
+public sealed class ManageBookingPagesTests(AppFixture site)
 {
     private async Task<(Guid BookingId, string Path)> BookAsync(Guid departureId, int seats)
     {

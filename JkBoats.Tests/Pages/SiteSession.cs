@@ -1,7 +1,7 @@
 using System.Net;
-using AngleSharp;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
+using JkBoats.Tests.Infrastructure;
 
 namespace JkBoats.Tests.Pages;
 
@@ -9,7 +9,6 @@ namespace JkBoats.Tests.Pages;
 public sealed class SiteSession : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly IBrowsingContext _browsing = BrowsingContext.New(Configuration.Default);
 
     public SiteSession(Uri baseAddress)
     {
@@ -47,34 +46,11 @@ public sealed class SiteSession : IDisposable
         return await SendAsync(request);
     }
 
-    /// <summary>Submits a form as parsed from the page (hidden fields and antiforgery token included), with some fields changed.</summary>
-    public async Task<Result> SubmitAsync(IHtmlFormElement form, IReadOnlyDictionary<string, string>? values = null, bool htmx = false)
+    /// <summary>Submits a form as parsed from the page, with some fields filled in (see <see cref="HtmlForms.Submission"/>).</summary>
+    public async Task<Result> SubmitAsync(IHtmlFormElement form, IReadOnlyDictionary<string, string>? values = null, bool htmx = false,
+        string? submitter = null, bool pastBrowserChecks = false)
     {
-        var fields = new List<KeyValuePair<string, string>>();
-        foreach (var element in form.Elements)
-        {
-            var (name, value) = element switch
-            {
-                IHtmlInputElement { IsDisabled: false, Type: not ("submit" or "button") } input => (input.Name, input.Value),
-                IHtmlSelectElement { IsDisabled: false } select => (select.Name, select.Value),
-                IHtmlTextAreaElement { IsDisabled: false } text => (text.Name, text.Value),
-                _ => (null, null),
-            };
-            if (!string.IsNullOrEmpty(name))
-            {
-                fields.Add(new(name, value ?? ""));
-            }
-        }
-        foreach (var (name, value) in values ?? new Dictionary<string, string>())
-        {
-            Assert.Contains(fields, f => f.Key == name);
-            fields = fields.Select(f => f.Key == name ? new KeyValuePair<string, string>(name, value) : f).ToList();
-        }
-        var method = string.IsNullOrEmpty(form.Method) ? "get" : form.Method.ToLowerInvariant();
-        var action = form.GetAttribute("action") ?? "";
-        using var request = method == "post"
-            ? new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(fields) }
-            : new HttpRequestMessage(HttpMethod.Get, action.Split('?')[0] + "?" + string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}")));
+        using var request = HtmlForms.Submission(form, values, submitter, pastBrowserChecks);
         if (htmx)
         {
             request.Headers.Add("HX-Request", "true");
@@ -88,14 +64,11 @@ public sealed class SiteSession : IDisposable
     private async Task<Result> SendAsync(HttpRequestMessage request)
     {
         var response = await _http.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        var document = await _browsing.OpenAsync(r => r.Content(html).Address(new Uri(_http.BaseAddress!, request.RequestUri!)));
-        return new Result(response, document);
+        return new Result(response, await HtmlForms.ParseAsync(response));
     }
 
     public void Dispose()
     {
         _http.Dispose();
-        _browsing.Dispose();
     }
 }

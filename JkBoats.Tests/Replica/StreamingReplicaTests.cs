@@ -58,12 +58,9 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
         using var http = app.CreateHttpClient();
         var listingPath = $"/api/boats?destination={Uri.EscapeDataString(destination)}&date={day:yyyy-MM-dd}";
         // Replayed is not yet visible to a new snapshot on a busy standby for a moment: give it a bounded few seconds.
-        var before = await ListingAsync(http, listingPath);
-        for (var waited = 0; before.Length == 0 && waited < 50; waited++)
-        {
-            await Task.Delay(100, ct);
-            before = await ListingAsync(http, listingPath);
-        }
+        var before = Array.Empty<(Guid DepartureId, int Seats)>();
+        await Eventually.HoldsAsync(async () => (before = await ListingAsync(http, listingPath)).Length > 0, TimeSpan.FromSeconds(5),
+            "the replayed departure on the replica's listing", every: TimeSpan.FromMilliseconds(100), ct: ct);
         Assert.Equal(new[] { (first.DepartureId, 20) }, before);
         var ready = await http.GetAsync("/health/ready", ct);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -73,14 +70,12 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
         await using (var connection = await replicaDb.OpenConnectionAsync(ct))
         {
             await connection.ExecuteAsync("select pg_wal_replay_pause()");
-            while (await connection.ExecuteScalarAsync<string>("select pg_get_wal_replay_pause_state()") != "paused")
-            {
-                await Task.Delay(50, ct);
-            }
+            await Eventually.HoldsAsync(async () => await connection.ExecuteScalarAsync<string>("select pg_get_wal_replay_pause_state()") == "paused",
+                ReplayTimeout, "the replica's replay to pause", every: TimeSpan.FromMilliseconds(50), ct: ct);
         }
         var pausedAt = clock.Elapsed;
         var second = await data.AddDepartureAsync(first, day.AddHours(15));
-        await Task.Delay(ListingCacheMaxAge, ct); // nothing served from the app's one-second listing cache below
+        await Task.Delay(ListingCacheMaxAge, ct); // the listing cache expires by time only: outwait it so nothing below is served from it
 
         // The new departure is on the primary only: listings, the departure's public pages and destinations miss it.
         Assert.Equal(before, await ListingAsync(http, listingPath));
@@ -125,7 +120,9 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
         await WaitForReplayAsync(primaryDb, replica, ct);
         var caughtUpAfter = clock.Elapsed - resumedAt;
         var expected = new[] { (first.DepartureId, 18), (second.DepartureId, 7) };
-        var after = await PollAsync(() => ListingAsync(http, listingPath), rows => rows.SequenceEqual(expected), ct);
+        var after = Array.Empty<(Guid DepartureId, int Seats)>();
+        await Eventually.HoldsAsync(async () => (after = await ListingAsync(http, listingPath)).SequenceEqual(expected), ReplayTimeout,
+            "the caught-up replica's listing", every: TimeSpan.FromMilliseconds(100), ct: ct);
         Assert.Equal(expected, after);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/departures/{second.DepartureId}", ct)).StatusCode);
         var lookup = await Json(await http.GetAsync($"/api/bookings?email={Uri.EscapeDataString(email)}", ct));
@@ -168,17 +165,6 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + ReplayTimeout;
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
-            await Task.Delay(100, ct);
-        }
-    }
-
     /// <summary>Until the replica has replayed everything the primary has written so far.</summary>
     private static async Task WaitForReplayAsync(NpgsqlDataSource primaryDb, PostgresServer replica, CancellationToken ct)
     {
@@ -188,18 +174,12 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
             target = await connection.ExecuteScalarAsync<string>("select pg_current_wal_lsn()::text") ?? throw new InvalidOperationException("no LSN");
         }
         var admin = new NpgsqlConnectionStringBuilder(replica.AdminConnectionString) { Pooling = false }.ConnectionString;
-        var deadline = DateTime.UtcNow + ReplayTimeout;
-        while (true)
+        await Eventually.HoldsAsync(async () =>
         {
-            await using (var connection = new NpgsqlConnection(admin))
-            {
-                await connection.OpenAsync(ct);
-                var replayed = await connection.ExecuteScalarAsync<bool>(
-                    "select pg_is_in_recovery() and coalesce(pg_last_wal_replay_lsn() >= @target::pg_lsn, false)", new { target });
-                if (replayed) return;
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the replica did not replay up to {target} within {ReplayTimeout.TotalSeconds} s");
-            await Task.Delay(100, ct);
-        }
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync(ct);
+            return await connection.ExecuteScalarAsync<bool>(
+                "select pg_is_in_recovery() and coalesce(pg_last_wal_replay_lsn() >= @target::pg_lsn, false)", new { target });
+        }, ReplayTimeout, $"the replica to replay up to {target}", every: TimeSpan.FromMilliseconds(100), ct: ct);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using AngleSharp.Html.Dom;
-using AngleSharp.Html.Parser;
 using Dapper;
 using JkBoats.Tests.Infrastructure;
 using JkBoats.Tests.Staff;
@@ -11,8 +10,6 @@ namespace JkBoats.Tests.Security;
 /// <summary>Instances on one database share the key ring in data_protection_keys: tokens and cookies travel between them.</summary>
 public sealed class DataProtectionTests
 {
-    private static readonly HtmlParser Parser = new();
-
     [Fact]
     public async Task An_antiforgery_token_and_a_staff_cookie_from_instance_A_are_accepted_by_instance_B_and_after_a_restart()
     {
@@ -48,15 +45,11 @@ public sealed class DataProtectionTests
         Assert.StartsWith("/staff/signin", anonymous.Headers.Location!.PathAndQuery);
     }
 
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, Uri formPage, Uri target, Dictionary<string, string> values)
+    /// <summary>The sign-in form from one instance's page, submitted to another instance.</summary>
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, Uri formPage, Uri instance, Dictionary<string, string> values)
     {
-        var document = await Parser.ParseDocumentAsync(await (await http.GetAsync(formPage)).Content.ReadAsStringAsync());
-        var form = (IHtmlFormElement)document.QuerySelector("main form")!;
-        var fields = form.Elements.OfType<IHtmlInputElement>()
-            .Where(i => !string.IsNullOrEmpty(i.Name) && !values.ContainsKey(i.Name!))
-            .Select(i => new KeyValuePair<string, string>(i.Name!, i.Value))
-            .Concat(values)
-            .ToList();
-        return await http.PostAsync(target, new FormUrlEncodedContent(fields));
+        var document = await HtmlForms.ParseAsync(await http.GetAsync(formPage));
+        using var request = HtmlForms.Submission((IHtmlFormElement)document.QuerySelector(StaffSession.SignInForm)!, values).SentTo(instance);
+        return await http.SendAsync(request);
     }
 }

@@ -124,7 +124,7 @@ public sealed class RateLimitTests(AppFixture fixture)
         {
             http.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
         }
-        var response = await new StaffSession(http).SubmitAsync("/staff/signin", "main form", new() { ["email"] = email, ["password"] = password });
+        var response = await new StaffSession(http).SubmitAsync("/staff/signin", StaffSession.SignInForm, new() { ["email"] = email, ["password"] = password });
         return response.StatusCode;
     }
 }

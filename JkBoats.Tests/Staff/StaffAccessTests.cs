@@ -69,13 +69,13 @@ public sealed class StaffAccessTests(AppFixture fixture)
         var email = await StaffSession.CreateStaffAsync(fixture.Db, StaffRoles.Agent);
         var session = new StaffSession(StaffSession.NewClient(fixture.App));
 
-        var unknown = await StaffSession.ParseAsync(await session.SubmitAsync("/staff/signin", "form", new() { ["email"] = $"nobody.{Guid.NewGuid():N}@x.example", ["password"] = "whatever" }));
+        var unknown = await StaffSession.ParseAsync(await session.SubmitAsync("/staff/signin", StaffSession.SignInForm, new() { ["email"] = $"nobody.{Guid.NewGuid():N}@x.example", ["password"] = "whatever" }));
         for (var i = 0; i < StaffRepository.MaxFailedAttempts; i++)
         {
-            var wrong = await session.SubmitAsync("/staff/signin", "form", new() { ["email"] = email, ["password"] = "wrong password" });
+            var wrong = await session.SubmitAsync("/staff/signin", StaffSession.SignInForm, new() { ["email"] = email, ["password"] = "wrong password" });
             Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
         }
-        var locked = await session.SubmitAsync("/staff/signin", "form", new() { ["email"] = email, ["password"] = StaffSession.Password });
+        var locked = await session.SubmitAsync("/staff/signin", StaffSession.SignInForm, new() { ["email"] = email, ["password"] = StaffSession.Password });
 
         Assert.Equal(SignInModel.FailedMessage, unknown.QuerySelector("#signin-error")?.TextContent.Trim());
         Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
@@ -91,7 +91,7 @@ public sealed class StaffAccessTests(AppFixture fixture)
         var email = await StaffSession.CreateStaffAsync(fixture.Db, StaffRoles.Agent, iterations: 10_000);
         var session = new StaffSession(StaffSession.NewClient(fixture.App));
 
-        var response = await session.SubmitAsync("/staff/signin", "form", new() { ["email"] = email, ["password"] = StaffSession.Password });
+        var response = await session.SubmitAsync("/staff/signin", StaffSession.SignInForm, new() { ["email"] = email, ["password"] = StaffSession.Password });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await session.Http.GetAsync("/staff")).StatusCode);

@@ -1,6 +1,5 @@
 using System.Net;
 using AngleSharp.Html.Dom;
-using AngleSharp.Html.Parser;
 using Dapper;
 using JkBoats.Data.Staff;
 using JkBoats.Tests.Infrastructure;
@@ -16,7 +15,8 @@ public sealed class StaffSession(HttpClient http, string? email = null)
 {
     public const string Password = "correct horse battery";
 
-    private static readonly HtmlParser Parser = new();
+    /// <summary>The sign-in form (the layout's sign-out form, shown once signed in, has an action; this one posts to its page).</summary>
+    public const string SignInForm = "main form:not([action])";
 
     public HttpClient Http => http;
 
@@ -47,7 +47,7 @@ public sealed class StaffSession(HttpClient http, string? email = null)
     {
         var email = await CreateStaffAsync(db, role);
         var session = new StaffSession(NewClient(app), email);
-        var response = await session.SubmitAsync("/staff/signin", "form", new() { ["email"] = email, ["password"] = Password });
+        var response = await session.SubmitAsync("/staff/signin", SignInForm, new() { ["email"] = email, ["password"] = Password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return session;
     }
@@ -55,37 +55,22 @@ public sealed class StaffSession(HttpClient http, string? email = null)
     public async Task<IHtmlDocument> GetDocumentAsync(string path)
     {
         var response = await http.GetAsync(path);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path} answered {(int)response.StatusCode}");
-        return await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path} answered {(int)response.StatusCode} {response.Headers.Location}");
+        return await HtmlForms.ParseAsync(response);
     }
 
-    public static async Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) =>
-        await Parser.ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+    public static Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) => HtmlForms.ParseAsync(response);
 
     /// <summary>Loads the page, fills the form picked by the selector (its hidden antiforgery token included) and submits it.</summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string path, string formSelector, Dictionary<string, string> values)
+    public async Task<HttpResponseMessage> SubmitAsync(string path, string formSelector, Dictionary<string, string> values,
+        string? submitter = null, bool pastBrowserChecks = false)
     {
         var document = await GetDocumentAsync(path);
         var form = document.QuerySelector(formSelector) as IHtmlFormElement ?? throw new InvalidOperationException($"no form {formSelector} on {path}");
-        var fields = new List<KeyValuePair<string, string>>();
-        foreach (var input in form.Elements.OfType<IHtmlInputElement>().Where(i => !string.IsNullOrEmpty(i.Name)))
-        {
-            if ((input.Type is "checkbox" or "radio") && !input.IsChecked)
-            {
-                continue;
-            }
-            if (!values.ContainsKey(input.Name!))
-            {
-                fields.Add(new(input.Name!, input.Value));
-            }
-        }
-        foreach (var select in form.Elements.OfType<IHtmlSelectElement>().Where(s => !values.ContainsKey(s.Name!)))
-        {
-            fields.Add(new(select.Name!, select.Value ?? ""));
-        }
-        fields.AddRange(values);
-        var action = form.GetAttribute("action");
-        var target = string.IsNullOrEmpty(action) ? path : action;
-        return await http.PostAsync(target, new FormUrlEncodedContent(fields));
+        return await SubmitAsync(form, values, submitter, pastBrowserChecks);
     }
+
+    /// <summary>Submits a form already on a page (see <see cref="HtmlForms.Submission"/>).</summary>
+    public Task<HttpResponseMessage> SubmitAsync(IHtmlFormElement form, Dictionary<string, string> values, string? submitter = null, bool pastBrowserChecks = false) =>
+        http.SendAsync(HtmlForms.Submission(form, values, submitter, pastBrowserChecks));
 }

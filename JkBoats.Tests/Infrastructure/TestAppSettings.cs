@@ -1,0 +1,21 @@
+namespace JkBoats.Tests.Infrastructure;
+
+/// <summary>What every test instance of the app runs with, in-process (<see cref="JkBoatsApp"/>) or as a process (<see cref="AppProcess"/>).</summary>
+public static class TestAppSettings
+{
+    public static Dictionary<string, string?> For(string connectionString) => new()
+    {
+        ["ConnectionStrings:JkBoats"] = connectionString,
+        // Storms come from one loopback client; tests about the limits set their own.
+        ["JkBoats:RateLimits:LookupsPerMinute"] = "100000",
+        ["JkBoats:RateLimits:BookingsPerMinute"] = "100000",
+        ["JkBoats:RateLimits:SignInsPerMinute"] = "100000",
+        ["JkBoats:RateLimits:SignInsPerAccountPerMinute"] = "100000",
+        ["JkBoats:RateLimits:ConcurrentRequests"] = "1000",
+        ["JkBoats:RateLimits:QueuedRequests"] = "1000",
+        ["Serilog:MinimumLevel:Default"] = "Warning",
+        // Tests start and stop many apps; no load balancer needs draining.
+        ["JkBoats:Shutdown:DrainDelay"] = "00:00:00",
+        ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
+    };
+}

@@ -1,9 +1,9 @@
 using System.Globalization;
 using CsvHelper;
-using Htmx;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
+using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -31,8 +31,7 @@ public sealed class ManifestModel(DeskRepository desk, BookingChanges changes, N
         {
             return NotFound();
         }
-        Response.Headers.Vary = "HX-Request";
-        return Request.IsHtmx() ? Partial("_Manifest", this) : RedirectToPage(new { id });
+        return this.PageOrFragment("_Manifest", otherwise: RedirectToPage(new { id }));
     }
 
     /// <summary>The manifest as CSV for printing or a spreadsheet; written by CsvHelper, so quoting and escaping are right.</summary>

@@ -67,7 +67,7 @@ public sealed class RecurringModel(ScheduleRepository schedule, OperatorCalendar
             return Page();
         }
         TempData["Flash"] = $"{outcome.Count} departures created.";
-        return Redirect("/staff/admin/departures");
+        return RedirectToPage("/Staff/Admin/Departures/Index");
     }
 
     private RecurringPlan? ReadPlan()

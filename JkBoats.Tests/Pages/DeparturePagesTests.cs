@@ -152,7 +152,10 @@ public sealed class DeparturePagesTests(AppFixture site) : IDisposable
             Assert.Equal(HttpStatusCode.NotFound, page.Status);
             Assert.Equal("Page not found", page.Text("h1"));
             Assert.NotNull(page.Find("header nav"));
-            Assert.NotNull(page.Find("link[rel=stylesheet][href^='/css/site.css?v=']"));
+            var stylesheet = page.Get("link[rel=stylesheet]").GetAttribute("href")!;
+            Assert.StartsWith("/css/site.", stylesheet);
+            Assert.EndsWith(".css", stylesheet);
+            Assert.NotEqual("/css/site.css", stylesheet); // the fingerprinted name
         }
     }
 

@@ -26,7 +26,7 @@ public static class BoatEndpoints
 
     public static void MapBoatEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Departures");
+        var api = app.MapGroup("/api").WithTags("Departures").CompressOverHttps();
 
         api.MapGet("/boats", ListBoats)
             .WithSummary("Departures with their boat and remaining seats")

@@ -81,7 +81,16 @@ public static class AppSetup
             pages.Conventions.AuthorizeFolder("/Staff", StaffAuthentication.StaffPolicy);
             pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
+            pages.Conventions.CompressOverHttps("/Departures/Index", "/Departures/Details", "/Departures/Seats");
         });
+        services.AddJkBoatsCompression();
+        // The build output maps its precompressed assets (obj/…/compressed) through the static web assets manifest; a
+        // published app has no such manifest and serves them from its wwwroot, so this only matters when run from a build.
+        builder.WebHost.UseStaticWebAssets();
+        // MapStaticAssets re-checks build-output files at run time (for editing wwwroot while the app runs) and then turns
+        // caching off; on this runtime it also re-sends them gzip-encoded under a "br" header. The front end is rebuilt by
+        // the build anyway, so the build's own files and cache headers are served.
+        builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         services.AddListingCache();
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
@@ -122,13 +131,14 @@ public static class AppSetup
     {
         app.UseCorrelationId();
         app.UseJkBoatsEdge();
+        app.UseResponseCompression();
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseExceptionHandler("/Error"));
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseJkBoatsRequestLogging();
-        app.UseStaticFiles();
         app.UseRouting();
+        app.UseCompressionOverHttpsWhereSafe();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseJkBoatsOperations();
@@ -148,7 +158,8 @@ public static class AppSetup
 
         app.MapBoatEndpoints();
         app.MapBookingEndpoints();
-        app.MapRazorPages();
+        app.MapStaticAssets();
+        app.MapRazorPages().WithStaticAssets();
     }
 
     /// <summary>Migrates before the app serves; in demo mode also seeds demo data.</summary>

@@ -11,6 +11,7 @@ namespace JkBoats.Web.Operations;
 public static class OperationsSetup
 {
     public const string MetricsPath = "/metrics";
+    public const string MetricsEndpoint = "metrics";
 
     public static void AddJkBoatsOperations(this IServiceCollection services, string poolName)
     {
@@ -55,7 +56,7 @@ public static class OperationsSetup
             }
             await next(http);
         }));
-        app.MapMetrics(MetricsPath, registry);
+        app.MapMetrics(MetricsPath, registry).WithName(MetricsEndpoint);
     }
 
     private static async Task<bool> MayReadMetricsAsync(HttpContext http, IReadOnlyList<IPNetwork> networks)

@@ -53,8 +53,6 @@ public sealed class BookModel(DepartureRepository departures, SeatInventory inve
 
     public decimal Total => (Seats ?? 0) * Departure.PricePerSeat;
 
-    public string FormUrl => $"/departures/{Departure.DepartureId}/book";
-
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
@@ -122,7 +120,7 @@ public sealed class BookModel(DepartureRepository departures, SeatInventory inve
         switch (outcome)
         {
             case BookingOutcome.Confirmed confirmed:
-                return this.SeeOther($"/bookings/{confirmed.Booking.BookingId}");
+                return this.SeeOther(Url.Page("/Bookings/Confirmation", new { id = confirmed.Booking.BookingId })!);
             case BookingOutcome.InsufficientCapacity full:
                 Departure = Departure with { AvailableSeats = full.AvailableSeats };
                 if (full.AvailableSeats == 0)

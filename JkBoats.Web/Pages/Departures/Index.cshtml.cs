@@ -81,21 +81,8 @@ public sealed class IndexModel(DepartureRepository departures, OperatorCalendar 
         ? Day == Today ? $"Today, {Display.ShortDay(Day)}" : Day == Today.AddDays(1) ? $"Tomorrow, {Display.ShortDay(Day)}" : Display.LongDay(Day)
         : $"{Display.ShortDay(Day)} – {Display.ShortDay(Day.AddDays(SpanDays - 1))}";
 
-    public string SearchUrl(DateOnly day, int days = 1, string? destination = null)
-    {
-        var query = new List<string>();
-        destination ??= Destination;
-        if (destination is not null)
-        {
-            query.Add("destination=" + Uri.EscapeDataString(destination));
-        }
-        query.Add("date=" + Display.Iso(day));
-        if (days > 1)
-        {
-            query.Add("days=" + days);
-        }
-        return "/?" + string.Join('&', query);
-    }
+    public string SearchUrl(DateOnly day, int days = 1, string? destination = null) =>
+        Url.Page("/Departures/Index", new { destination = destination ?? Destination, date = Display.Iso(day), days = days > 1 ? days : (int?)null })!;
 
     private List<QuickPick> BuildQuickPicks()
     {

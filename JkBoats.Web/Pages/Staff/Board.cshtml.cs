@@ -1,10 +1,10 @@
 using System.Globalization;
-using Htmx;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Inventory;
 using JkBoats.Web.Infrastructure;
+using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -34,8 +34,7 @@ public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, Ope
     public async Task<IActionResult> OnGetBoardAsync(string? date, CancellationToken ct)
     {
         await LoadAsync(date, ct);
-        Response.Headers.Vary = "HX-Request";
-        return Request.IsHtmx() ? Partial("_Board", this) : Page();
+        return this.PageOrFragment("_Board");
     }
 
     public async Task<IActionResult> OnPostCheckInAsync(string? code, string? date, CancellationToken ct)

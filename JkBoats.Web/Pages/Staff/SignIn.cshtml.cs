@@ -17,7 +17,7 @@ public sealed class SignInModel(StaffSignIn signIn, StaffSignInThrottle throttle
 
     public string? Error { get; private set; }
 
-    public string ReturnUrl { get; private set; } = "/staff";
+    public string ReturnUrl { get; private set; } = "";
 
     public void OnGet(string? returnUrl) => ReturnUrl = SafeReturnUrl(returnUrl);
 
@@ -48,6 +48,9 @@ public sealed class SignInModel(StaffSignIn signIn, StaffSignInThrottle throttle
         return LocalRedirect(ReturnUrl);
     }
 
-    private string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith("/staff", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/staff";
+    private string SafeReturnUrl(string? returnUrl)
+    {
+        var dashboard = Url.Page("/Staff/Dashboard/Index")!;
+        return !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) && returnUrl.StartsWith(dashboard, StringComparison.OrdinalIgnoreCase) ? returnUrl : dashboard;
+    }
 }

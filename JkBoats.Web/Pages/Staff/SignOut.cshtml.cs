@@ -7,11 +7,11 @@ namespace JkBoats.Web.Pages.Staff;
 
 public sealed class SignOutModel : PageModel
 {
-    public IActionResult OnGet() => Redirect("/staff");
+    public IActionResult OnGet() => RedirectToPage("/Staff/Dashboard/Index");
 
     public async Task<IActionResult> OnPostAsync()
     {
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return Redirect("/staff/signin");
+        return RedirectToPage("/Staff/SignIn");
     }
 }

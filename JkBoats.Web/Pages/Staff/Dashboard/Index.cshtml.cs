@@ -55,7 +55,7 @@ public sealed class IndexModel(
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
     {
         await watchdog.CheckAsync(ct);
-        return this.SeeOther("/staff");
+        return this.SeeOther(Url.Page("/Staff/Dashboard/Index")!);
     }
 
     private async Task LoadAsync(CancellationToken ct)
@@ -63,9 +63,9 @@ public sealed class IndexModel(
         Today = calendar.Today;
         Departures = await desk.BoardAsync(calendar.StartOfDayUtc(Today), calendar.StartOfDayUtc(Today.AddDays(1)), ct);
         SoldPerDay = BarChart.ForDays("sold-chart", "Seats sold per day, last 30 days", await dashboard.SeatsSoldPerDayAsync(Days, ct),
-            day => $"/staff/dashboard/sold?date={day:yyyy-MM-dd}", withCapacity: false, Today);
+            day => Url.Page("/Staff/Dashboard/Sold", new { date = Display.Iso(day) })!, withCapacity: false, Today);
         BookedAhead = BarChart.ForDays("ahead-chart", "Seats booked ahead, next 30 days", await dashboard.BookedAheadAsync(Days, ct),
-            day => $"/staff/board?date={day:yyyy-MM-dd}", withCapacity: true, Today);
+            day => Url.Page("/Staff/Board", new { date = Display.Iso(day) })!, withCapacity: true, Today);
         Outcomes = metrics.Recent.Last24Hours();
         Email = await dashboard.OutboxHealthAsync(ct);
         BookingP95 = latency.Booking.Percentile(95, LatencySpan);

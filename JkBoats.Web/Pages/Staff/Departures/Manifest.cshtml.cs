@@ -1,11 +1,11 @@
 using System.Globalization;
 using CsvHelper;
-using Htmx;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Inventory;
 using JkBoats.Web.Infrastructure;
+using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -36,12 +36,7 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
             return NotFound();
         }
         CheckInProblem = outcome.Succeeded ? null : OutcomeMessages.CheckIn(outcome, null, Local);
-        Response.Headers.Vary = "HX-Request";
-        if (Request.IsHtmx())
-        {
-            return Partial("_Manifest", this);
-        }
-        return outcome.Succeeded ? RedirectToPage(new { id }) : Page();
+        return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
     }
 
     /// <summary>The manifest as CSV for printing or a spreadsheet; written by CsvHelper, so quoting and escaping are right.</summary>

@@ -58,7 +58,7 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
         switch (await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Desk, key), ct))
         {
             case BookingOutcome.Confirmed confirmed:
-                return Redirect($"/staff/bookings/{confirmed.Booking.BookingId}?sold=1");
+                return RedirectToPage("/Staff/Bookings/Details", new { id = confirmed.Booking.BookingId, sold = 1 });
             case BookingOutcome.InsufficientCapacity refused:
                 Errors["seats_requested"] = [OutcomeMessages.Capacity(refused) + "."];
                 await LoadAsync(id, ct);

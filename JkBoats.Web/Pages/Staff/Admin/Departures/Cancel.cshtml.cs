@@ -48,7 +48,7 @@ public sealed class CancelModel(SeatInventory inventory, DeskRepository desk, De
                 TempData["Flash"] = moveTo is null
                     ? $"Departure cancelled: {outcome.Count} bookings cancelled, {outcome.Booked} seats released."
                     : $"Departure cancelled: {outcome.Count} bookings ({outcome.Booked} seats) moved.";
-                return Redirect($"/staff/departures/{id}");
+                return RedirectToPage("/Staff/Departures/Manifest", new { id });
             case ScheduleResult.NothingToChange:
                 Errors.Add("This departure is already cancelled.");
                 break;

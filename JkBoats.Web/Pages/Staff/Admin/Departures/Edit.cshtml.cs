@@ -63,7 +63,7 @@ public sealed class EditModel(ScheduleRepository schedule, ScheduleInput input, 
         {
             case ScheduleResult.Done:
                 TempData["Flash"] = $"Departure saved: {outcome.Booked} of {outcome.NewCapacity} seats booked.";
-                return Redirect("/staff/admin/departures");
+                return RedirectToPage("/Staff/Admin/Departures/Index");
             case ScheduleResult.CapacityTooSmall:
                 Errors.Add($"That boat has {outcome.NewCapacity} seats, but {outcome.Booked} are already booked on this departure. Move or cancel bookings first, or pick a bigger boat.");
                 break;

@@ -68,7 +68,7 @@ public sealed class RecurringModel(ScheduleRepository schedule, ScheduleInput in
             return Page();
         }
         TempData["Flash"] = $"{outcome.Count} departures created.";
-        return Redirect("/staff/admin/departures");
+        return RedirectToPage("/Staff/Admin/Departures/Index");
     }
 
     private RecurringPlan? ReadPlan()

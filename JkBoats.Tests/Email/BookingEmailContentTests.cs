@@ -163,6 +163,25 @@ public sealed class BookingEmailContentTests
         MimeMessage Confirmed, MimeMessage Cancelled, MimeMessage Moved, Guid KeptId, Guid DroppedId, TestDeparture First, TestDeparture Second);
 
     /// <summary>Books twice (2 seats kept, 1 seat dropped), cancels the second with a reason, moves the first; waits for all four emails.</summary>
+    [Fact]
+    public async Task The_pages_ask_customers_to_arrive_as_early_as_the_configured_arrival_time()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp(new Dictionary<string, string?> { ["JkBoats:ArriveBefore"] = "00:25:00" });
+        var departure = await new TestData(bed.Db).CreateDepartureAsync(capacity: 5);
+        using var http = app.CreateHttpClient();
+        var booked = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1));
+        var manage = await app.Services.GetRequiredService<ManageLinks>().UrlForAsync(booked.Body.GetProperty("booking_id").GetGuid(), CancellationToken.None);
+
+        foreach (var path in new[] { $"/departures/{departure.DepartureId}", $"/bookings/{booked.Body.GetProperty("booking_id").GetGuid()}", manage.PathAndQuery })
+        {
+            var page = await new AngleSharp.Html.Parser.HtmlParser().ParseDocumentAsync(await http.GetStringAsync(path));
+            var text = page.Body!.TextContent;
+            Assert.Contains("at the pier 25 minutes before departure", text);
+            Assert.DoesNotContain("15 minutes", text);
+        }
+    }
+
     private static async Task<EveryKind> SendEveryKindAsync(
         EmailTestBed bed, JkBoatsApp app, string name, string destination, string movedTo, string reason)
     {

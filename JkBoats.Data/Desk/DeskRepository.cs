@@ -81,13 +81,6 @@ public sealed class DeskRepository(NpgsqlDataSource db)
             BookingSelect + " where bk.id = @bookingId", new { bookingId }, cancellationToken: ct));
     }
 
-    public async Task<DeskBooking?> FindByCodeAsync(string code, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<DeskBooking>(new CommandDefinition(
-            BookingSelect + " where bk.confirmation_code = upper(@code)", new { code = code.Trim() }, cancellationToken: ct));
-    }
-
     /// <summary>Bookings whose code, email, phone or name contains the text; newest departures first.</summary>
     public async Task<IReadOnlyList<DeskBooking>> SearchAsync(string text, CancellationToken ct)
     {

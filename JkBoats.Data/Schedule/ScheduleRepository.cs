@@ -29,9 +29,6 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar cal
         return (await connection.QueryAsync<BoatRow>(new CommandDefinition(sql, cancellationToken: ct))).AsList();
     }
 
-    public async Task<BoatRow?> GetBoatAsync(Guid id, CancellationToken ct) =>
-        (await ListBoatsAsync(ct)).SingleOrDefault(b => b.Id == id);
-
     public async Task<Guid?> BoatOfAsync(Guid departureId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -46,6 +46,27 @@ summarize_trx() {
   fi
 }
 
+# list_failures DIR : for every failed test in DIR's *.trx, its name and the first lines of its message,
+# so the end of a long CI log says what failed (the console logger prints it far above).
+list_failures() {
+  local dir="$1" f
+  [ -d "$dir" ] || return 0
+  while IFS= read -r -d '' f; do
+    awk '
+      /<UnitTestResult / {
+        failed = ($0 ~ /outcome="Failed"/)
+        if (failed) { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name); print "FAILED " name; lines = 0 }
+      }
+      failed && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+      failed && inmsg {
+        done = sub(/<\/Message>.*/, "")
+        if (lines < 12) { gsub(/&lt;/, "<"); gsub(/&gt;/, ">"); gsub(/&quot;/, "\""); gsub(/&amp;/, "\\&"); print "    " $0; lines++ }
+        if (done) { inmsg = 0; failed = 0 }
+      }
+    ' "$f"
+  done < <(find "$dir" -maxdepth 2 -name '*.trx' -print0)
+}
+
 # Self-check hook for the counting logic: ./scripts/test.sh --summarize-only DIR [RC]
 if [ "${1:-}" = "--summarize-only" ]; then
   summarize_trx "${2:?directory}" "${3:-0}"
@@ -72,5 +93,6 @@ dotnet test JkBoats.sln -c Release \
 rc=$?
 set -e
 
+list_failures "$RESULTS_DIR"
 summarize_trx "$RESULTS_DIR" "$rc"
 exit "$rc"

@@ -14,6 +14,8 @@ public static class TestAppSettings
         ["JkBoats:RateLimits:ConcurrentRequests"] = "1000",
         ["JkBoats:RateLimits:QueuedRequests"] = "1000",
         ["Serilog:MinimumLevel:Default"] = "Warning",
+        // The console shows warnings and worse only, even for tests that capture Debug events in a sink of their own.
+        ["Serilog:WriteTo:0:Args:restrictedToMinimumLevel"] = "Warning",
         // Tests start and stop many apps; no load balancer needs draining.
         ["JkBoats:Shutdown:DrainDelay"] = "00:00:00",
         ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),

@@ -3,10 +3,13 @@ using Npgsql;
 
 namespace JkBoats.Data.Bookings;
 
-/// <summary>Booking facts a customer may see about their own bookings: never a name, email or phone.</summary>
+/// <summary>
+/// What a look-up by email or phone may show: booking facts, never a name, email or phone, and the confirmation code
+/// masked (<see cref="Bookings.ConfirmationCode.Mask"/>), because whoever knows a phone number must not be able to board.
+/// </summary>
 public sealed record BookingSummary(
     Guid BookingId,
-    string ConfirmationCode,
+    string MaskedCode,
     DateTime DepartureTime,
     string Destination,
     string BoatName,
@@ -57,7 +60,7 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
     private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, CancellationToken ct)
     {
         const string sql = """
-            select bk.id as booking_id, bk.confirmation_code, d.departure_time, d.destination, b.name as boat_name,
+            select bk.id as booking_id, bk.confirmation_code as masked_code, d.departure_time, d.destination, b.name as boat_name,
                    bk.seats_booked, bk.total_price, bk.status, bk.created_at
             from bookings bk
             join departures d on d.id = bk.departure_id
@@ -70,6 +73,7 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
             limit @limit
             """;
         return await read.ReadAsync<IReadOnlyList<BookingSummary>>(async connection => (await connection.QueryAsync<BookingSummary>(
-            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct))).AsList(), ct);
+            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct)))
+            .Select(row => row with { MaskedCode = ConfirmationCode.Mask(row.MaskedCode) }).ToList(), ct);
     }
 }

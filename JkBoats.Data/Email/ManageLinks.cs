@@ -35,6 +35,25 @@ public sealed class ManageLinks(NpgsqlDataSource db, IOptions<ManageLinkOptions>
         return $"{Base64Url.EncodeToString(id)}.{Base64Url.EncodeToString(mac)}";
     }
 
+    /// <summary>
+    /// The key that opens a booking's printable confirmation (code and QR): HMAC-SHA256 over a purpose label and the id, so
+    /// it differs from the manage token and shows the ticket without giving the power to change it.
+    /// </summary>
+    public async Task<string> ConfirmationKeyAsync(Guid bookingId, CancellationToken ct) =>
+        Base64Url.EncodeToString(HMACSHA256.HashData(await KeyAsync(ct), ConfirmationPayload(bookingId)));
+
+    public async Task<bool> IsConfirmationKeyAsync(Guid bookingId, string? key, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(key) || key.Length > MaxTokenLength || !TryDecode(key, out var mac))
+        {
+            return false;
+        }
+        return CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(await KeyAsync(ct), ConfirmationPayload(bookingId)), mac);
+    }
+
+    private static byte[] ConfirmationPayload(Guid bookingId) =>
+        [.. "confirmation:"u8, .. bookingId.ToByteArray(bigEndian: true)];
+
     public async Task<Uri> UrlForAsync(Guid bookingId, CancellationToken ct) =>
         new($"{options.Value.PublicBaseUrl.TrimEnd('/')}{PathPrefix}{await TokenForAsync(bookingId, ct)}");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using JkBoats.Data.Bookings;
 using JkBoats.Tests.Infrastructure;
 
 namespace JkBoats.Tests.Api;
@@ -28,8 +29,9 @@ public sealed class BookingLookupApiTests(AppFixture fixture)
         var json = await BookingApi.GetJsonAsync(_http, $"/api/bookings?email={Uri.EscapeDataString(email.ToUpperInvariant())}");
 
         var bookings = json.GetProperty("bookings").EnumerateArray().ToList();
-        Assert.Equal([codes[soon.DepartureId], codes[later.DepartureId], codes[past.DepartureId]],
+        Assert.Equal(new[] { soon.DepartureId, later.DepartureId, past.DepartureId }.Select(d => ConfirmationCode.Mask(codes[d])),
             bookings.Select(b => b.GetProperty("confirmation_code").GetString()));
+        Assert.All(codes.Values, code => Assert.DoesNotContain(code, json.GetRawText()));
         Assert.Equal(["booking_id", "confirmation_code", "departure_time", "destination", "seats_booked", "status", "created_at"],
             bookings[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(soon.Destination, bookings[0].GetProperty("destination").GetString());

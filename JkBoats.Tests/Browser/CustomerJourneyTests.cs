@@ -1,3 +1,4 @@
+using JkBoats.Data.Bookings;
 using System.Text.RegularExpressions;
 using JkBoats.Data;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,7 +73,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await browser.ScreenshotAsync(page, $"{name}-5-review");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm booking" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/bookings/[0-9a-f-]{36}$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/bookings/[0-9a-f-]{36}\\?key=[A-Za-z0-9_-]{43}$"));
         var code = page.Locator("#confirmation-code");
         await Expect(code).ToHaveTextAsync(new Regex("^JKB-[A-Z2-9]{6}$"));
         await Expect(page.Locator("[data-booking=total]")).ToHaveTextAsync("$36.00");
@@ -86,9 +87,17 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await page.GetByLabel("Email or phone number").FillAsync(email);
         await page.GetByRole(AriaRole.Button, new() { Name = "Find bookings" }).ClickAsync();
         await Expect(page.Locator("#lookup-results li")).ToHaveCountAsync(1);
-        await Expect(page.Locator("#lookup-results li").First).ToHaveAttributeAsync("data-code", confirmationCode!);
+        await Expect(page.Locator("#lookup-results li").First).ToHaveAttributeAsync("data-code", ConfirmationCode.Mask(confirmationCode!));
         await BrowserFixture.AssertAccessibleAsync(page);
         await browser.ScreenshotAsync(page, $"{name}-7-lookup");
+
+        // A look-up shows the code masked; the whole code and the contact open the ticket again.
+        await page.Locator("#lookup-results li").First.GetByRole(AriaRole.Link).ClickAsync();
+        await page.GetByLabel("Confirmation code").FillAsync(confirmationCode!.ToLowerInvariant());
+        await page.GetByLabel("Email or phone number").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open booking" }).ClickAsync();
+        await Expect(page.Locator("#confirmation-code")).ToHaveTextAsync(confirmationCode);
+        await page.GotoAsync("/bookings/find");
 
         await page.GetByLabel("Email or phone number").FillAsync("nobody-here@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Find bookings" }).ClickAsync();
@@ -126,7 +135,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue to review" }).ClickAsync();
         await Expect(page.Locator("[data-review=total]")).ToHaveTextAsync("$30.00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm booking" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/bookings/[0-9a-f-]{36}$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/bookings/[0-9a-f-]{36}\\?key=[A-Za-z0-9_-]{43}$"));
         await Expect(page.Locator("[data-booking=seats]")).ToHaveTextAsync("1 seat");
         await browser.ScreenshotAsync(page, "desktop-soldout-2-booked");
 

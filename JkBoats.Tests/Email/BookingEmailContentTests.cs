@@ -173,7 +173,7 @@ public sealed class BookingEmailContentTests
         var booked = await BookingApi.PostAsync(http, BookingApi.Body(departure.DepartureId, 1));
         var manage = await app.Services.GetRequiredService<ManageLinks>().UrlForAsync(booked.Body.GetProperty("booking_id").GetGuid(), CancellationToken.None);
 
-        foreach (var path in new[] { $"/departures/{departure.DepartureId}", $"/bookings/{booked.Body.GetProperty("booking_id").GetGuid()}", manage.PathAndQuery })
+        foreach (var path in new[] { $"/departures/{departure.DepartureId}", await ConfirmationPages.PathAsync(app.Services, booked.Body.GetProperty("booking_id").GetGuid()), manage.PathAndQuery })
         {
             var page = await new AngleSharp.Html.Parser.HtmlParser().ParseDocumentAsync(await http.GetStringAsync(path));
             var text = page.Body!.TextContent;

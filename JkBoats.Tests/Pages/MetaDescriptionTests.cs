@@ -29,7 +29,8 @@ public sealed class MetaDescriptionTests(AppFixture site) : IDisposable
             ($"/departures/{departure.DepartureId}", HttpStatusCode.OK),
             ($"/departures/{departure.DepartureId}/book", HttpStatusCode.OK),
             ("/bookings/find", HttpStatusCode.OK),
-            ($"/bookings/{booking.BookingId}", HttpStatusCode.OK),
+            (await ConfirmationPages.PathAsync(site.App.Services, booking.BookingId), HttpStatusCode.OK),
+            ($"/bookings/{booking.BookingId}/open", HttpStatusCode.OK),
             (manage.AbsolutePath, HttpStatusCode.OK),
             ("/no-such-page", HttpStatusCode.NotFound),
         ];

@@ -89,7 +89,7 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
         var bookFirst = await BookingApi.PostAsync(http, BookingApi.Body(first.DepartureId, 2, TestData.Customer(email)), Guid.NewGuid().ToString());
         Assert.Equal(201, bookFirst.Status);
         // The confirmation page reads the booking from the primary, so it is there at once.
-        var confirmation = await http.GetAsync($"/bookings/{bookSecond.Body.GetProperty("booking_id").GetString()}", ct);
+        var confirmation = await http.GetAsync(await ConfirmationPages.PathAsync(app.Services, bookSecond.Body.GetProperty("booking_id").GetGuid()), ct);
         Assert.Equal(HttpStatusCode.OK, confirmation.StatusCode);
         // Ten more leave 7; eight more are refused on the primary's numbers, whatever the replica says.
         var bookTen = await BookingApi.PostAsync(http, BookingApi.Body(second.DepartureId, 10, TestData.Customer(email)), Guid.NewGuid().ToString());

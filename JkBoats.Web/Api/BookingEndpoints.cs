@@ -142,7 +142,7 @@ public static class BookingEndpoints
             ? await bookings.FindByEmailAsync(normalized, calendar.UtcNow, ct)
             : await bookings.FindByPhoneAsync(normalized, calendar.UtcNow, ct);
         return Results.Ok(new BookingLookupResponse(rows.Select(r => new BookingLookupItem(
-            r.BookingId, r.ConfirmationCode, r.DepartureTime, r.Destination, r.SeatsBooked, r.Status.Name(), r.CreatedAt)).ToList()));
+            r.BookingId, r.MaskedCode, r.DepartureTime, r.Destination, r.SeatsBooked, r.Status.Name(), r.CreatedAt)).ToList()));
     }
 
     private static string? ReadIdempotencyKey(HttpRequest request, Dictionary<string, string[]> errors)

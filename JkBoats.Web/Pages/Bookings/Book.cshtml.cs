@@ -2,6 +2,7 @@ using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Email;
 using JkBoats.Data.Inventory;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Operations;
@@ -21,7 +22,9 @@ public enum BookingStep
 /// <summary>Booking in three steps: details, review, confirm. Typed values travel in the forms, never in the URL.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 [EnableRateLimiting(Security.BookingRateLimit)]
-public sealed class BookModel(DepartureRepository departures, SeatInventory inventory, BookingValidator validator, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
+public sealed class BookModel(
+    DepartureRepository departures, SeatInventory inventory, BookingValidator validator, ManageLinks links, OperatorCalendar calendar, OpsMetrics metrics)
+    : PageModel
 {
     [BindProperty(Name = "seats")]
     public int? Seats { get; set; }
@@ -120,7 +123,8 @@ public sealed class BookModel(DepartureRepository departures, SeatInventory inve
         switch (outcome)
         {
             case BookingOutcome.Confirmed confirmed:
-                return this.SeeOther(Url.Page("/Bookings/Confirmation", new { id = confirmed.Booking.BookingId })!);
+                var bookingId = confirmed.Booking.BookingId;
+                return this.SeeOther(Url.Page("/Bookings/Confirmation", new { id = bookingId, key = await links.ConfirmationKeyAsync(bookingId, ct) })!);
             case BookingOutcome.InsufficientCapacity full:
                 Departure = Departure with { AvailableSeats = full.AvailableSeats };
                 if (full.AvailableSeats == 0)

@@ -1,21 +1,34 @@
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
+using JkBoats.Data.Email;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
 
 namespace JkBoats.Web.Pages.Bookings;
 
-/// <summary>The printable confirmation, keyed by the booking's unguessable id. Shows booking facts, not contact details.</summary>
+/// <summary>
+/// The printable confirmation with the code and its QR: the ticket. It opens only with the booking's confirmation key
+/// (in the link after booking and on the manage page); the id alone, as a look-up shows it, leads to <see cref="OpenModel"/>.
+/// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConfirmationModel(BookingRepository bookings, OperatorCalendar calendar) : PageModel
+public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks links, OperatorCalendar calendar) : PageModel
 {
     public BookingConfirmation Booking { get; private set; } = null!;
 
     public DateTime LocalTime { get; private set; }
 
+    [BindProperty(SupportsGet = true, Name = "key")]
+    public string? Key { get; set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
+        Response.Headers["Referrer-Policy"] = "no-referrer";
+        Response.Headers["X-Robots-Tag"] = "noindex";
+        if (!await links.IsConfirmationKeyAsync(id, Key, ct))
+        {
+            return RedirectToPage("/Bookings/Open", new { id });
+        }
         var booking = await bookings.GetAsync(id, ct);
         if (booking is null)
         {
@@ -23,15 +36,13 @@ public sealed class ConfirmationModel(BookingRepository bookings, OperatorCalend
         }
         Booking = booking;
         LocalTime = calendar.ToLocal(booking.DepartureTime);
-        Response.Headers["Referrer-Policy"] = "no-referrer";
-        Response.Headers["X-Robots-Tag"] = "noindex";
         return Page();
     }
 
-    /// <summary>A QR code of the confirmation code, for check-in at the pier.</summary>
+    /// <summary>A QR code of the confirmation code, for check-in at the pier; behind the same key as the page.</summary>
     public async Task<IActionResult> OnGetQrAsync(Guid id, CancellationToken ct)
     {
-        var booking = await bookings.GetAsync(id, ct);
+        var booking = await links.IsConfirmationKeyAsync(id, Key, ct) ? await bookings.GetAsync(id, ct) : null;
         if (booking is null)
         {
             return NotFound();

@@ -24,6 +24,9 @@ public sealed class ManageModel(
 
     public DateTime LocalDeparture { get; private set; }
 
+    /// <summary>Opens the printable confirmation from here, without sending the manage token along.</summary>
+    public string ConfirmationKey { get; private set; } = "";
+
     public TimeSpan Cutoff => options.Value.CustomerCancelCutoff;
 
     /// <summary>Local time after which the customer can no longer cancel online.</summary>
@@ -81,6 +84,7 @@ public sealed class ManageModel(
         }
         Booking = booking;
         LocalDeparture = calendar.ToLocal(booking.DepartureTime);
+        ConfirmationKey = await links.ConfirmationKeyAsync(booking.BookingId, ct);
         return true;
     }
 }

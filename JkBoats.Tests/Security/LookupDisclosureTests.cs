@@ -74,6 +74,7 @@ public sealed class LookupDisclosureTests(AppFixture site) : IDisposable
         {
             await _stranger.SubmitAsync(form, new Dictionary<string, string> { ["code"] = ConfirmationCode.Mask(booking.Code), ["contact"] = booking.Email }),
             await _stranger.SubmitAsync(form, new Dictionary<string, string> { ["code"] = other.Code, ["contact"] = other.Email }),
+            await _stranger.SubmitAsync(form, new Dictionary<string, string> { ["code"] = other.Code, ["contact"] = booking.Email }),
             await _stranger.SubmitAsync(form, new Dictionary<string, string> { ["code"] = booking.Code, ["contact"] = other.Email }),
             await _stranger.SubmitAsync(form, new Dictionary<string, string> { ["code"] = booking.Code, ["contact"] = other.Phone }),
             await _stranger.SubmitAsync(form, new Dictionary<string, string> { ["code"] = booking.Code, ["contact"] = "" }, pastBrowserChecks: true),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
@@ -39,27 +38,20 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
     }
 
-    /// <summary>The manifest as CSV for printing or a spreadsheet; written by CsvHelper, so quoting and escaping are right.</summary>
+    /// <summary>The manifest as CSV for printing or a spreadsheet, formula-safe (<see cref="CsvFile"/>).</summary>
     public async Task<IActionResult> OnGetCsvAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
         }
-        using var buffer = new MemoryStream();
-        await using (var csv = CsvWriter.Create(buffer, options: null, leaveOpen: true))
+        var csv = CsvFile.Build(["code", "name", "phone", "email", "seats", "status", "checked_in"], Bookings.Select(b => new[]
         {
-            csv.WriteHeader(["code", "name", "phone", "email", "seats", "status", "checked_in"]);
-            foreach (var b in Bookings)
-            {
-                csv.WriteRecord([
-                    b.ConfirmationCode, b.FullName, b.Phone, b.Email, b.SeatsBooked.ToString(CultureInfo.InvariantCulture), b.Status.Name(),
-                    b.CheckedInAt is { } at ? calendar.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
-                ]);
-            }
-        }
+            b.ConfirmationCode, b.FullName, b.Phone, b.Email, b.SeatsBooked.ToString(CultureInfo.InvariantCulture), b.Status.Name(),
+            b.CheckedInAt is { } at ? calendar.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
+        }));
         var name = $"manifest-{calendar.ToLocal(Departure.DepartureTime):yyyy-MM-dd-HHmm}-{Departure.BoatName.Replace(' ', '-')}.csv";
-        return File(buffer.ToArray(), "text/csv; charset=utf-8", name);
+        return File(csv, "text/csv; charset=utf-8", name);
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

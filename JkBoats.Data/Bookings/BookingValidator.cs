@@ -27,7 +27,6 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options)
     public const int MaxEmailLength = 254;
 
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public int MaxSeats => options.Value.MaxSeatsPerBooking;
 
@@ -69,31 +68,22 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options)
             errors[FullNameField] = [$"Full name must be at most {MaxNameLength} characters."];
             return null;
         }
-        if (name.Any(char.IsControl) || !IsWellFormed(name))
+        if (!PlainText.IsClean(name))
         {
-            errors[FullNameField] = ["Full name must not contain control characters."];
+            errors[FullNameField] = [InvisibleCharacters("Full name")];
             return null;
         }
         return name.Normalize(NormalizationForm.FormC);
     }
 
-    private static bool IsWellFormed(string text)
-    {
-        try
-        {
-            StrictUtf8.GetByteCount(text);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    public static string InvisibleCharacters(string field) =>
+        $"{field} must not contain invisible, direction or control characters.";
 
     public static string? NormalizeEmail(string? raw)
     {
-        var email = raw?.Trim();
-        if (string.IsNullOrEmpty(email) || email.Length > MaxEmailLength || email.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        // NFKC, so fullwidth letters and ligatures (ｆull@, ﬁle@) are the same address as their plain spelling.
+        var email = raw is null ? null : PlainText.Fold(raw.Trim());
+        if (string.IsNullOrEmpty(email) || email.Length > MaxEmailLength || !PlainText.IsClean(email) || email.Any(char.IsWhiteSpace))
         {
             return null;
         }

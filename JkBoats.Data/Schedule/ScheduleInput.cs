@@ -12,9 +12,9 @@ public sealed class ScheduleInput(OperatorCalendar calendar)
     public string? Destination(string? text, List<string> errors)
     {
         var destination = text?.Trim();
-        if (string.IsNullOrEmpty(destination) || destination.Length > 200 || destination.Any(char.IsControl))
+        if (string.IsNullOrEmpty(destination) || destination.Length > 200 || !PlainText.IsClean(destination))
         {
-            errors.Add("Destination: 1 to 200 characters.");
+            errors.Add("Destination: 1 to 200 characters, no invisible or direction characters.");
             return null;
         }
         return destination;

@@ -1,3 +1,4 @@
+using JkBoats.Data.Bookings;
 using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Departures;
@@ -70,9 +71,9 @@ public static class BoatEndpoints
         {
             errors["destination"] = ["destination must be at most 200 characters."];
         }
-        else if (destination is not null && destination.Any(char.IsControl))
+        else if (destination is not null && !PlainText.IsClean(destination))
         {
-            errors["destination"] = ["destination must not contain control characters."];
+            errors["destination"] = [BookingValidator.InvisibleCharacters("destination")];
         }
         if (errors.Count > 0)
         {

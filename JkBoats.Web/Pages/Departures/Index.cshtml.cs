@@ -59,8 +59,8 @@ public sealed class IndexModel(DepartureRepository departures, OperatorCalendar 
             }
         }
         SpanDays = Math.Clamp(Days ?? 1, 1, MaxDays);
-        // PostgreSQL text cannot hold NUL, and no destination has control characters: drop them rather than fail.
-        Destination = Destination is null ? null : new string(Destination.Where(c => !char.IsControl(c)).ToArray());
+        // PostgreSQL text cannot hold NUL, and no destination has invisible characters: drop them rather than fail.
+        Destination = Destination is null ? null : PlainText.ForSearch(Destination);
         Destination = string.IsNullOrWhiteSpace(Destination) ? null : Destination.Trim();
 
         var now = calendar.UtcNow;

@@ -48,9 +48,9 @@ public sealed class DetailsModel(
     public async Task<IActionResult> OnPostCancelAsync(Guid id, string? reason, CancellationToken ct)
     {
         reason = reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > 500 || reason.Any(char.IsControl))
+        if (string.IsNullOrEmpty(reason) || reason.Length > 500 || !PlainText.IsClean(reason))
         {
-            return await ShowProblemAsync(id, "Give a reason for the cancellation (up to 500 characters).", ct);
+            return await ShowProblemAsync(id, "Give a reason for the cancellation (up to 500 characters, no invisible or direction characters).", ct);
         }
         var outcome = await inventory.CancelBookingAsync(id, reason, User.Actor(), cutoff: null, ct);
         return outcome.Result switch

@@ -16,7 +16,7 @@ public sealed class IndexModel(DeskRepository desk, OperatorCalendar calendar) :
 
     public async Task OnGetAsync(string? q, CancellationToken ct)
     {
-        Query = q?.Trim();
+        Query = q is null ? null : PlainText.ForSearch(q);
         if (string.IsNullOrEmpty(Query))
         {
             return;

@@ -1,3 +1,4 @@
+using JkBoats.Data;
 using JkBoats.Data.Schedule;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -52,9 +53,9 @@ public sealed class IndexModel(ScheduleRepository schedule) : PageModel
     private bool Validate(ref string? name, int? capacity)
     {
         name = name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100 || name.Any(char.IsControl))
+        if (string.IsNullOrEmpty(name) || name.Length > 100 || !PlainText.IsClean(name))
         {
-            Errors.Add("Give the boat a name of up to 100 characters.");
+            Errors.Add("Give the boat a name of up to 100 characters, no invisible or direction characters.");
         }
         if (capacity is null or < 1 or > MaxCapacity)
         {

@@ -30,9 +30,9 @@ public sealed class CancelModel(SeatInventory inventory, DeskRepository desk, De
             return NotFound();
         }
         Reason = reason?.Trim();
-        if (string.IsNullOrEmpty(Reason) || Reason.Length > 500 || Reason.Any(char.IsControl))
+        if (string.IsNullOrEmpty(Reason) || Reason.Length > 500 || !PlainText.IsClean(Reason))
         {
-            Errors.Add("Give a reason (up to 500 characters); customers will see it.");
+            Errors.Add("Give a reason (up to 500 characters, no invisible or direction characters); customers will see it.");
             return Page();
         }
         if (!ModelState.IsValid)

@@ -1,3 +1,4 @@
+using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Staff;
 using JkBoats.Web.Infrastructure;
@@ -54,7 +55,7 @@ public sealed class IndexModel(StaffRepository staff, StaffSignIn signIn) : Page
 
     private void CheckName(string? displayName, string? role)
     {
-        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 100 || displayName.Any(char.IsControl)) Errors.Add("Name: 1 to 100 characters.");
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Trim().Length > 100 || !PlainText.IsClean(displayName)) Errors.Add("Name: 1 to 100 characters, no invisible or direction characters.");
         if (!StaffRoles.IsValid(role)) Errors.Add("Role must be agent or admin.");
         if (Errors.Count == 0 && !ModelState.IsValid) Errors.Add("Some values could not be read (e.g. the active flag); nothing was saved.");
     }

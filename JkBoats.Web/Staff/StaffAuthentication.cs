@@ -73,17 +73,20 @@ public static class StaffAuthentication
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(StaffRoles.Admin));
     }
 
-    /// <summary>Ends a session past its absolute lifetime, or whose member was deactivated or changed since sign-in.</summary>
+    /// <summary>
+    /// Ends a session past its absolute lifetime (counted from sign-in, whatever sliding renewals did), or whose member was
+    /// deactivated, signed out, or had their password or role changed since: each changes the member's security stamp,
+    /// which is read from the primary on every request, so every instance agrees at the next request.
+    /// </summary>
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
         var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value;
-        var signedInAt = long.TryParse(principal?.FindFirstValue(SignedInAtClaim), out var ticks) ? DateTimeOffset.FromUnixTimeSeconds(ticks) : DateTimeOffset.MinValue;
-        var id = Guid.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : Guid.Empty;
-        var member = id == Guid.Empty || DateTimeOffset.UtcNow - signedInAt > options.AbsoluteTimeout
+        var signedInAt = long.TryParse(principal?.FindFirstValue(SignedInAtClaim), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.MinValue;
+        var session = principal?.StaffId() is not { } id || DateTimeOffset.UtcNow - signedInAt > options.AbsoluteTimeout
             ? null
-            : await context.HttpContext.RequestServices.GetRequiredService<StaffRepository>().GetAsync(id, context.HttpContext.RequestAborted);
-        if (member is null || !member.IsActive || member.SecurityStamp.ToString() != principal?.FindFirstValue(StampClaim))
+            : await context.HttpContext.RequestServices.GetRequiredService<StaffRepository>().GetSessionStateAsync(id, context.HttpContext.RequestAborted);
+        if (session is null || !session.IsActive || session.SecurityStamp.ToString() != principal?.FindFirstValue(StampClaim))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -99,6 +102,9 @@ public static class StaffAuthentication
         new Claim(StampClaim, member.SecurityStamp.ToString()),
         new Claim(SignedInAtClaim, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString()),
     ], CookieAuthenticationDefaults.AuthenticationScheme));
+
+    public static Guid? StaffId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) && id != Guid.Empty ? id : null;
 
     /// <summary>Who made a change, as recorded on bookings: the staff member's email.</summary>
     public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Email) ?? "staff";

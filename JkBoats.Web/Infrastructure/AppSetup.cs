@@ -139,7 +139,7 @@ public static class AppSetup
         app.UseJkBoatsRequestLogging();
         app.UseRouting();
         app.UseCompressionOverHttpsWhereSafe();
-        app.UseAuthentication();
+        app.UseStaffAuthentication();
         app.UseAuthorization();
         app.UseJkBoatsOperations();
         app.UseOutputCache();

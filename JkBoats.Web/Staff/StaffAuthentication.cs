@@ -1,5 +1,8 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Claims;
 using JkBoats.Data.Staff;
+using JkBoats.Web.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -26,6 +29,8 @@ public static class StaffAuthentication
     public const string StampClaim = "jkb:stamp";
     public const string SignedInAtClaim = "jkb:signed_in_at";
     public const int PasswordIterations = 250_000;
+
+    private const string UncheckedSessionKey = "jkb:session-unchecked";
 
     public static void AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
@@ -74,22 +79,57 @@ public static class StaffAuthentication
     }
 
     /// <summary>
+    /// Authentication, then the answer for a session that could not be checked because the database is unreachable: the
+    /// database's own exception, which <see cref="DatabaseUnavailableHandler"/> turns into 503 with Retry-After. The error
+    /// page it re-executes renders for nobody in particular, without asking the database again.
+    /// </summary>
+    public static void UseStaffAuthentication(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.Use((http, next) =>
+        {
+            if (http.Items[UncheckedSessionKey] is ExceptionDispatchInfo unreachable && http.Features.Get<IExceptionHandlerFeature>() is null)
+            {
+                unreachable.Throw();
+            }
+            return next(http);
+        });
+    }
+
+    /// <summary>
     /// Ends a session past its absolute lifetime (counted from sign-in, whatever sliding renewals did), or whose member was
     /// deactivated, signed out, or had their password or role changed since: each changes the member's security stamp,
     /// which is read from the primary on every request, so every instance agrees at the next request.
     /// </summary>
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        var http = context.HttpContext;
+        if (http.Items.ContainsKey(UncheckedSessionKey))
+        {
+            context.RejectPrincipal(); // Re-executed for the error page: the database is still down, and the cookie stays.
+            return;
+        }
         var principal = context.Principal;
-        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value;
+        var options = http.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value;
         var signedInAt = long.TryParse(principal?.FindFirstValue(SignedInAtClaim), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.MinValue;
-        var session = principal?.StaffId() is not { } id || DateTimeOffset.UtcNow - signedInAt > options.AbsoluteTimeout
-            ? null
-            : await context.HttpContext.RequestServices.GetRequiredService<StaffRepository>().GetSessionStateAsync(id, context.HttpContext.RequestAborted);
+        StaffSessionState? session;
+        try
+        {
+            session = principal?.StaffId() is not { } id || DateTimeOffset.UtcNow - signedInAt > options.AbsoluteTimeout
+                ? null
+                : await http.RequestServices.GetRequiredService<StaffRepository>().GetSessionStateAsync(id, http.RequestAborted);
+        }
+        catch (Exception e) when (DatabaseUnavailableHandler.IsDatabaseUnavailable(e))
+        {
+            // Thrown from here, the failure would be cached by the cookie handler and thrown again while the error page renders (a 500).
+            http.Items[UncheckedSessionKey] = ExceptionDispatchInfo.Capture(e);
+            context.RejectPrincipal();
+            return;
+        }
         if (session is null || !session.IsActive || session.SecurityStamp.ToString() != principal?.FindFirstValue(StampClaim))
         {
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
     }
 

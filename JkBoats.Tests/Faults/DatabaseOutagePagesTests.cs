@@ -42,18 +42,20 @@ public sealed class DatabaseOutagePagesTests
         }
 
         await server.StopAsync();
-        var answers = new List<string>();
+        var (expected, answers) = (new List<string>(), new List<string>());
         foreach (var (environment, staff, customer) in sessions)
         {
             foreach (var page in staffPages.Concat(customerPages))
             {
+                expected.Add($"{environment} staff GET {page}: 503 Retry-After, {(page.StartsWith("/staff", StringComparison.Ordinal) ? "staff" : "site")} error page");
                 answers.Add(await AnswerAsync(environment, "staff", staff.Http, page));
             }
+            expected.Add($"{environment} customer GET /departures/{departure.DepartureId}: 503 Retry-After, site error page");
             answers.Add(await AnswerAsync(environment, "customer", customer, $"/departures/{departure.DepartureId}"));
         }
         await server.StartAgainAsync();
 
-        Assert.All(answers, answer => Assert.EndsWith("503 Retry-After", answer));
+        Assert.Equal(expected, answers);
         foreach (var (environment, staff, _) in sessions)
         {
             await Eventually.HoldsAsync(async () => (await staff.Http.GetAsync("/staff")).StatusCode == HttpStatusCode.OK,
@@ -64,6 +66,9 @@ public sealed class DatabaseOutagePagesTests
     private static async Task<string> AnswerAsync(string environment, string who, HttpClient http, string page)
     {
         var response = await http.GetAsync(page);
-        return $"{environment} {who} GET {page}: {(int)response.StatusCode}{(response.Headers.RetryAfter is null ? "" : " Retry-After")}";
+        var document = await HtmlForms.ParseAsync(response);
+        var errorPage = document.QuerySelector("#staff-error") is not null ? "staff error page"
+            : document.QuerySelector("#error-heading") is not null ? "site error page" : "no error page";
+        return $"{environment} {who} GET {page}: {(int)response.StatusCode}{(response.Headers.RetryAfter is null ? "" : " Retry-After")}, {errorPage}";
     }
 }

@@ -15,6 +15,9 @@ public sealed record StaffMember(
     Guid Id, string Email, string DisplayName, string Role, string PasswordHash, int FailedAttempts, int LockoutCount,
     DateTime? LockedUntil, bool IsActive, Guid SecurityStamp, DateTime? LastSignInAt);
 
+/// <summary>What a session cookie is checked against on every request.</summary>
+public sealed record StaffSessionState(Guid SecurityStamp, bool IsActive);
+
 public sealed class StaffRepository(NpgsqlDataSource db)
 {
     /// <summary>Failed sign-ins in a row that lock an account.</summary>
@@ -31,6 +34,22 @@ public sealed class StaffRepository(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<StaffMember>(new CommandDefinition(Select + " where id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>One primary-key lookup on the primary (a replica may lag behind a sign-out).</summary>
+    public async Task<StaffSessionState?> GetSessionStateAsync(Guid id, CancellationToken ct)
+    {
+        const string sql = "select security_stamp, is_active from staff where id = @id";
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StaffSessionState>(new CommandDefinition(sql, new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Ends every session of the member, on every device and instance: no cookie carries the new stamp.</summary>
+    public async Task EndSessionsAsync(Guid id, CancellationToken ct)
+    {
+        const string sql = "update staff set security_stamp = gen_random_uuid(), updated_at = now() where id = @id";
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { id }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<StaffMember>> ListAsync(CancellationToken ct)

@@ -11,7 +11,7 @@ using Npgsql;
 namespace JkBoats.Tests.Staff;
 
 /// <summary>A browser-like client for staff pages: keeps cookies, and submits forms as parsed from the page.</summary>
-public sealed class StaffSession(HttpClient http, string? email = null)
+public sealed class StaffSession(HttpClient http, string? email = null, CookieContainer? cookies = null)
 {
     public const string Password = "correct horse battery";
 
@@ -22,9 +22,9 @@ public sealed class StaffSession(HttpClient http, string? email = null)
 
     public string? Email => email;
 
-    public static HttpClient NewClient(JkBoatsApp app) => new(new HttpClientHandler
+    public static HttpClient NewClient(JkBoatsApp app, CookieContainer? cookies = null) => new(new HttpClientHandler
     {
-        CookieContainer = new CookieContainer(),
+        CookieContainer = cookies ?? new CookieContainer(),
         UseCookies = true,
         AllowAutoRedirect = false,
     })
@@ -46,10 +46,30 @@ public sealed class StaffSession(HttpClient http, string? email = null)
     public static async Task<StaffSession> SignInAsync(JkBoatsApp app, NpgsqlDataSource db, string role)
     {
         var email = await CreateStaffAsync(db, role);
-        var session = new StaffSession(NewClient(app), email);
+        return await SignInAsync(app, email);
+    }
+
+    public static async Task<StaffSession> SignInAsync(JkBoatsApp app, string email)
+    {
+        var cookies = new CookieContainer();
+        var session = new StaffSession(NewClient(app, cookies), email, cookies);
         var response = await session.SubmitAsync("/staff/signin", SignInForm, new() { ["email"] = email, ["password"] = Password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return session;
+    }
+
+    /// <summary>
+    /// Another client holding copies of this session's cookies, as someone who copied them out of the browser would use
+    /// them, against this instance or another one (cookies do not care for the port).
+    /// </summary>
+    public StaffSession Copy(JkBoatsApp app)
+    {
+        var copies = new CookieContainer();
+        foreach (var cookie in (cookies ?? throw new InvalidOperationException("This session does not keep its cookies.")).GetAllCookies().Cast<Cookie>())
+        {
+            copies.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+        return new StaffSession(NewClient(app, copies), email, copies);
     }
 
     public async Task<IHtmlDocument> GetDocumentAsync(string path)

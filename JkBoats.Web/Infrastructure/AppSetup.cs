@@ -81,6 +81,7 @@ public static class AppSetup
             pages.Conventions.AuthorizeFolder("/Staff", StaffAuthentication.StaffPolicy);
             pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
+            pages.Conventions.AllowAnonymousToPage("/Staff/Error");
             pages.Conventions.CompressOverHttps("/Departures/Index", "/Departures/Details", "/Departures/Seats");
         });
         services.AddJkBoatsCompression();
@@ -132,14 +133,17 @@ public static class AppSetup
         app.UseCorrelationId();
         app.UseJkBoatsEdge();
         app.UseResponseCompression();
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
-        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseExceptionHandler("/Error"));
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
+        // Three audiences, three kinds of error answer: problem details for the API, the staff layout for staff, the site's pages.
+        app.UseWhen(IsApi, api => api.UseExceptionHandler());
+        app.UseWhen(IsStaff, staff => staff.UseExceptionHandler("/staff/error"));
+        app.UseWhen(IsSite, site => site.UseExceptionHandler("/Error"));
+        app.UseWhen(IsApi, api => api.UseStatusCodePages());
+        app.UseWhen(IsStaff, staff => staff.UseStatusCodePagesWithReExecute("/staff/error/{0}"));
+        app.UseWhen(IsSite, site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseJkBoatsRequestLogging();
         app.UseRouting();
         app.UseCompressionOverHttpsWhereSafe();
-        app.UseAuthentication();
+        app.UseStaffAuthentication();
         app.UseAuthorization();
         app.UseJkBoatsOperations();
         app.UseOutputCache();
@@ -161,6 +165,12 @@ public static class AppSetup
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
     }
+
+    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
+
+    private static bool IsStaff(HttpContext http) => http.Request.Path.StartsWithSegments("/staff");
+
+    private static bool IsSite(HttpContext http) => !IsApi(http) && !IsStaff(http);
 
     /// <summary>Migrates before the app serves; in demo mode also seeds demo data.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)

@@ -1,5 +1,8 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Claims;
 using JkBoats.Data.Staff;
+using JkBoats.Web.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -26,6 +29,8 @@ public static class StaffAuthentication
     public const string StampClaim = "jkb:stamp";
     public const string SignedInAtClaim = "jkb:signed_in_at";
     public const int PasswordIterations = 250_000;
+
+    private const string UncheckedSessionKey = "jkb:session-unchecked";
 
     public static void AddStaffAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
@@ -73,20 +78,58 @@ public static class StaffAuthentication
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(StaffRoles.Admin));
     }
 
-    /// <summary>Ends a session past its absolute lifetime, or whose member was deactivated or changed since sign-in.</summary>
+    /// <summary>
+    /// Authentication, then the answer for a session that could not be checked because the database is unreachable: the
+    /// database's own exception, which <see cref="DatabaseUnavailableHandler"/> turns into 503 with Retry-After. The error
+    /// page it re-executes renders for nobody in particular, without asking the database again.
+    /// </summary>
+    public static void UseStaffAuthentication(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.Use((http, next) =>
+        {
+            if (http.Items[UncheckedSessionKey] is ExceptionDispatchInfo unreachable && http.Features.Get<IExceptionHandlerFeature>() is null)
+            {
+                unreachable.Throw();
+            }
+            return next(http);
+        });
+    }
+
+    /// <summary>
+    /// Ends a session past its absolute lifetime (counted from sign-in, whatever sliding renewals did), or whose member was
+    /// deactivated, signed out, or had their password or role changed since: each changes the member's security stamp,
+    /// which is read from the primary on every request, so every instance agrees at the next request.
+    /// </summary>
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        var http = context.HttpContext;
+        if (http.Items.ContainsKey(UncheckedSessionKey))
+        {
+            context.RejectPrincipal(); // Re-executed for the error page: the database is still down, and the cookie stays.
+            return;
+        }
         var principal = context.Principal;
-        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value;
-        var signedInAt = long.TryParse(principal?.FindFirstValue(SignedInAtClaim), out var ticks) ? DateTimeOffset.FromUnixTimeSeconds(ticks) : DateTimeOffset.MinValue;
-        var id = Guid.TryParse(principal?.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : Guid.Empty;
-        var member = id == Guid.Empty || DateTimeOffset.UtcNow - signedInAt > options.AbsoluteTimeout
-            ? null
-            : await context.HttpContext.RequestServices.GetRequiredService<StaffRepository>().GetAsync(id, context.HttpContext.RequestAborted);
-        if (member is null || !member.IsActive || member.SecurityStamp.ToString() != principal?.FindFirstValue(StampClaim))
+        var options = http.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value;
+        var signedInAt = long.TryParse(principal?.FindFirstValue(SignedInAtClaim), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.MinValue;
+        StaffSessionState? session;
+        try
+        {
+            session = principal?.StaffId() is not { } id || DateTimeOffset.UtcNow - signedInAt > options.AbsoluteTimeout
+                ? null
+                : await http.RequestServices.GetRequiredService<StaffRepository>().GetSessionStateAsync(id, http.RequestAborted);
+        }
+        catch (Exception e) when (DatabaseUnavailableHandler.IsDatabaseUnavailable(e))
+        {
+            // Thrown from here, the failure would be cached by the cookie handler and thrown again while the error page renders (a 500).
+            http.Items[UncheckedSessionKey] = ExceptionDispatchInfo.Capture(e);
+            context.RejectPrincipal();
+            return;
+        }
+        if (session is null || !session.IsActive || session.SecurityStamp.ToString() != principal?.FindFirstValue(StampClaim))
         {
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
     }
 
@@ -99,6 +142,9 @@ public static class StaffAuthentication
         new Claim(StampClaim, member.SecurityStamp.ToString()),
         new Claim(SignedInAtClaim, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString()),
     ], CookieAuthenticationDefaults.AuthenticationScheme));
+
+    public static Guid? StaffId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) && id != Guid.Empty ? id : null;
 
     /// <summary>Who made a change, as recorded on bookings: the staff member's email.</summary>
     public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Email) ?? "staff";

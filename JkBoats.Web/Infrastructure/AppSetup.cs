@@ -81,6 +81,7 @@ public static class AppSetup
             pages.Conventions.AuthorizeFolder("/Staff", StaffAuthentication.StaffPolicy);
             pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
+            pages.Conventions.Add(new HandlerRateLimits());
             pages.Conventions.CompressOverHttps("/Departures/Index", "/Departures/Details", "/Departures/Seats");
         });
         services.AddJkBoatsCompression();

@@ -20,7 +20,6 @@ public enum BookingStep
 
 /// <summary>Booking in three steps: details, review, confirm. Typed values travel in the forms, never in the URL.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-[EnableRateLimiting(Security.BookingRateLimit)]
 public sealed class BookModel(DepartureRepository departures, SeatInventory inventory, BookingValidator validator, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
 {
     [BindProperty(Name = "seats")]
@@ -98,6 +97,7 @@ public sealed class BookModel(DepartureRepository departures, SeatInventory inve
     }
 
     /// <summary>Step 2 → 3: books, then Post/Redirect/Get to the confirmation. The idempotency key makes a repeat harmless.</summary>
+    [EnableRateLimiting(Security.BookingRateLimit)]
     public async Task<IActionResult> OnPostConfirmAsync(Guid id, CancellationToken ct)
     {
         // The engine judges seats and departure state itself, so a replayed confirm still finds its booking.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using JkBoats.Data;
 using JkBoats.Data.Demo;
 using JkBoats.Migrations;
@@ -53,6 +54,11 @@ public static class AppSetup
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.DictionaryKeyPolicy = null;
+            // The web defaults read names in any case and numbers from strings, and keep the last of duplicate properties:
+            // a proxy or client could read a request one way and the app another. Reading only; the answers are unchanged.
+            json.SerializerOptions.PropertyNameCaseInsensitive = false;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {

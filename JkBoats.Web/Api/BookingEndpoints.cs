@@ -38,6 +38,7 @@ public static class BookingEndpoints
         var api = app.MapGroup("/api").WithTags("Bookings");
 
         api.MapPost("/bookings", CreateBooking)
+            .WithName("CreateBooking")
             .WithSummary("Book seats on a departure")
             .WithDescription("Send an Idempotency-Key header to make retries safe: the same key with the same body returns the original booking, with a different body 422.")
             .Accepts<CreateBookingRequest>("application/json")
@@ -55,6 +56,7 @@ public static class BookingEndpoints
             .DisableAntiforgery();
 
         api.MapGet("/bookings", LookupBookings)
+            .WithName("LookupBookings")
             .WithSummary("A customer's bookings by email or phone")
             .WithDescription("Booking facts only (no names or contact details). Rate-limited per client.")
             .Produces<BookingLookupResponse>()

@@ -75,12 +75,7 @@ public static class AppSetup
                 _ => "internal_error",
             });
         });
-        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "JK Boats booking API";
-            document.Info.Description = "Find departures, book seats and look bookings up. Times are UTC (ISO-8601), money is decimal.";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi("v1", ApiDocument.Configure);
         services.AddStaffAuthentication(builder.Configuration);
         services.AddRazorPages(pages =>
         {

@@ -89,6 +89,8 @@ public static class AppSetup
         // The build output maps its precompressed assets (obj/…/compressed) through the static web assets manifest; a
         // published app has no such manifest and serves them from its wwwroot, so this only matters when run from a build.
         builder.WebHost.UseStaticWebAssets();
+        // No "Server: Kestrel" on any answer: it tells a scanner what to try and nobody else needs it.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // MapStaticAssets re-checks build-output files at run time (for editing wwwroot while the app runs) and then turns
         // caching off; on this runtime it also re-sends them gzip-encoded under a "br" header. The front end is rebuilt by
         // the build anyway, so the build's own files and cache headers are served.

@@ -122,6 +122,51 @@ public sealed class BookingsApiTests(AppFixture fixture)
         Assert.Equal(10, (await fixture.Data.SeatStateAsync(departure.DepartureId)).AvailableSeats);
     }
 
+    public static TheoryData<string, string> AmbiguousBodies() => new()
+    {
+        { """{"departure_id":"UNKNOWN","departure_id":"DEP","seats_requested":2,"customer":{"email":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "departure_id" },
+        { """{"departure_id":"DEP","seats_requested":1,"seats_requested":3,"customer":{"email":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "seats_requested" },
+        { """{"departure_id":"DEP","seats_requested":2,"customer":{"email":"a@example.com","email":"b@example.com","full_name":"A","phone":"+14155550132"}}""", "customer.email" },
+        { """{"departure_id":"DEP","SEATS_REQUESTED":2,"customer":{"email":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "seats_requested" },
+        { """{"Departure_Id":"DEP","seats_requested":2,"customer":{"email":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "departure_id" },
+        { """{"departure_id":"DEP","seats_requested":1,"Seats_Requested":3,"customer":{"email":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "seats_requested" },
+        { """{"departure_id":"DEP","seats_requested":2,"customer":{"EMAIL":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "customer.email" },
+        { """{"departure_id":"DEP","seats_requested":"2","customer":{"email":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "seats_requested" },
+        { """{"departure_id":"DEP","seats_requested":"0x2","customer":{"email":"a@example.com","full_name":"A","phone":"+14155550132"}}""", "seats_requested" },
+    };
+
+    /// <summary>Duplicate properties, names in another case and numbers in strings: a proxy and the app could read them differently.</summary>
+    [Theory]
+    [MemberData(nameof(AmbiguousBodies))]
+    public async Task A_body_that_readers_could_read_differently_gets_a_validation_problem_and_books_nothing(string template, string field)
+    {
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);
+
+        var answer = await BookingApi.PostRawAsync(_http, template.Replace("UNKNOWN", Guid.NewGuid().ToString()).Replace("DEP", departure.DepartureId.ToString()));
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("application/problem+json", answer.Response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("validation_failed", answer.Body.GetProperty("error").GetString());
+        Assert.Equal(400, answer.Body.GetProperty("status").GetInt32());
+        var errors = answer.Body.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out var messages), $"no error for {field} in {errors}");
+        Assert.False(string.IsNullOrWhiteSpace(messages[0].GetString()));
+        Assert.Equal(new SeatState(10, 10, 0, 0), await fixture.Data.SeatStateAsync(departure.DepartureId));
+    }
+
+    [Fact]
+    public async Task The_booking_answer_writes_its_numbers_as_plain_json_numbers()
+    {
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10, price: 25.00m);
+
+        var answer = await BookingApi.PostAsync(_http, BookingApi.Body(departure.DepartureId, 2));
+
+        Assert.Equal(201, answer.Status);
+        Assert.Equal(JsonValueKind.Number, answer.Body.GetProperty("total_price").ValueKind);
+        Assert.Equal("50.00", answer.Body.GetProperty("total_price").GetRawText());
+        Assert.Equal("2", answer.Body.GetProperty("seats_booked").GetRawText());
+    }
+
     [Theory]
     [InlineData("{\"departure_id\":", "malformed_json")]
     [InlineData("[1,2,3]", "malformed_json")]

@@ -36,6 +36,76 @@ public sealed class HealthAndDocsTests(AppFixture fixture)
         Assert.True(post.GetProperty("responses").TryGetProperty("201", out _));
     }
 
+    /// <summary>What client generators and linters read: names, security, client errors, plain numbers, the server address.</summary>
+    [Fact]
+    public async Task The_openapi_document_names_every_operation_states_its_security_and_client_errors_and_types_numbers_strictly()
+    {
+        var json = JsonDocument.Parse(await _http.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var operations = json.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Where(o => Verbs.Contains(o.Name)).Select(o => (Name: $"{o.Name} {path.Name}", Operation: o.Value)))
+            .ToList();
+        Assert.NotEmpty(operations);
+        var ids = operations.Select(o => o.Operation.TryGetProperty("operationId", out var id) ? id.GetString() : null).ToList();
+        Assert.All(operations.Zip(ids), o => Assert.False(string.IsNullOrWhiteSpace(o.Second), $"{o.First.Name} has no operationId"));
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        foreach (var (name, operation) in operations)
+        {
+            Assert.True(operation.TryGetProperty("security", out var security) && security.ValueKind == JsonValueKind.Array, $"{name} states no security");
+            Assert.True(operation.GetProperty("responses").EnumerateObject().Any(r => r.Name.StartsWith('4')), $"{name} declares no 4xx answer");
+        }
+        var servers = json.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("url").GetString()!).ToList();
+        Assert.NotEmpty(servers);
+        Assert.All(servers, url => Assert.False(url.EndsWith('/'), $"server {url} ends with a slash"));
+
+        var numbers = NumericSchemas(json.GetProperty("components"), "#/components").ToList();
+        Assert.Contains(numbers, n => n.Path.EndsWith("/seats_requested", StringComparison.Ordinal));
+        Assert.Contains(numbers, n => n.Path.EndsWith("/total_price", StringComparison.Ordinal));
+        Assert.All(numbers, n =>
+        {
+            Assert.DoesNotContain("string", n.Types);
+            Assert.False(n.Schema.TryGetProperty("pattern", out _), $"{n.Path} has a string pattern");
+        });
+    }
+
+    private static readonly string[] Verbs = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+    private static IEnumerable<(string Path, string[] Types, JsonElement Schema)> NumericSchemas(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                foreach (var found in NumericSchemas(item, $"{path}/{i++}"))
+                {
+                    yield return found;
+                }
+            }
+            yield break;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+        // A schema's "type" is a name or a list of names; a property called "type" is an object.
+        if (element.TryGetProperty("type", out var type) && type.ValueKind is JsonValueKind.String or JsonValueKind.Array)
+        {
+            string[] types = type.ValueKind == JsonValueKind.Array ? [.. type.EnumerateArray().Select(t => t.GetString()!)] : [type.GetString() ?? ""];
+            if (types.Contains("integer") || types.Contains("number"))
+            {
+                yield return (path, types, element);
+            }
+        }
+        foreach (var property in element.EnumerateObject())
+        {
+            foreach (var found in NumericSchemas(property.Value, $"{path}/{property.Name}"))
+            {
+                yield return found;
+            }
+        }
+    }
+
     [Fact]
     public async Task The_interactive_api_page_is_served_by_the_app_without_outside_resources()
     {

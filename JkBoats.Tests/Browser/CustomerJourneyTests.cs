@@ -89,12 +89,14 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await Expect(page.Locator("#lookup-results li")).ToHaveCountAsync(1);
         await Expect(page.Locator("#lookup-results li").First).ToHaveAttributeAsync("data-code", ConfirmationCode.Mask(confirmationCode!));
         await BrowserFixture.AssertAccessibleAsync(page);
-        await browser.ScreenshotAsync(page, $"{name}-7-lookup");
+        await browser.ScreenshotAsync(page, $"{name}-7-lookup-masked");
 
         // A look-up shows the code masked; the whole code and the contact open the ticket again.
         await page.Locator("#lookup-results li").First.GetByRole(AriaRole.Link).ClickAsync();
         await page.GetByLabel("Confirmation code").FillAsync(confirmationCode!.ToLowerInvariant());
         await page.GetByLabel("Email or phone number").FillAsync(email);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await browser.ScreenshotAsync(page, $"{name}-7-open");
         await page.GetByRole(AriaRole.Button, new() { Name = "Open booking" }).ClickAsync();
         await Expect(page.Locator("#confirmation-code")).ToHaveTextAsync(confirmationCode);
         await page.GotoAsync("/bookings/find");

@@ -61,6 +61,9 @@ public sealed class SiteSession : IDisposable
     public async Task<HttpResponseMessage> PostRawAsync(string path, IReadOnlyDictionary<string, string> fields) =>
         await _http.PostAsync(path, new FormUrlEncodedContent(fields));
 
+    /// <summary>A hand-made request (any method, any address) with this visitor's cookies.</summary>
+    public async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request) => await _http.SendAsync(request);
+
     private async Task<Result> SendAsync(HttpRequestMessage request)
     {
         var response = await _http.SendAsync(request);

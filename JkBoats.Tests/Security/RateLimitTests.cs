@@ -5,6 +5,7 @@ using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
 using JkBoats.Tests.Pages;
 using JkBoats.Tests.Staff;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JkBoats.Tests.Security;
 
@@ -61,6 +62,96 @@ public sealed class RateLimitTests(AppFixture fixture)
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
         Assert.Equal("Please wait a minute", limited.Text("h1"));
+        Assert.Equal(2, (await fixture.Data.SeatStateAsync(departure.DepartureId)).ConfirmedBookings);
+    }
+
+    /// <summary>
+    /// Razor Pages runs the handler named by the first <c>handler</c> query value (key and name in any case), never one
+    /// named in the form, and HEAD as GET; every spelling that reaches the confirm step counts, and none books past the limit.
+    /// </summary>
+    [Fact]
+    public async Task Confirm_posts_count_toward_the_booking_limit_however_the_handler_and_path_are_spelled()
+    {
+        const int limit = 3;
+        await using var app = LimitedApp(("JkBoats:RateLimits:BookingsPerMinute", limit.ToString()));
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 50);
+        using var visitor = new SiteSession(app.BaseAddress);
+        var review = await visitor.SubmitAsync((await visitor.GetAsync($"/departures/{departure.DepartureId}/book")).Form("#booking-step form"),
+            new Dictionary<string, string> { ["seats"] = "1", ["full_name"] = "Hana Handler", ["email"] = $"hana-{Guid.NewGuid():N}@example.com", ["phone"] = "+14155550143" });
+        var fields = review.Form("form[action$='handler=Confirm']").QuerySelectorAll("input[name]")
+            .ToDictionary(input => input.GetAttribute("name")!, input => input.GetAttribute("value") ?? "");
+        var id = departure.DepartureId;
+        var origin = app.BaseAddress.GetLeftPart(UriPartial.Authority);
+        (HttpMethod Method, string Url, bool HandlerInForm)[] spellings =
+        [
+            (HttpMethod.Post, $"/departures/{id}/book?handler=confirm&handler=confirm", false),
+            (HttpMethod.Post, $"/departures/{id}/book?handler=confirm&handler=anything", false),
+            (HttpMethod.Post, $"/departures/{id}/book?HANDLER=Confirm", false),
+            (HttpMethod.Post, $"/departures/{id}/book?handler=CONFIRM&Handler=edit", false),
+            (HttpMethod.Post, $"/Departures/{id}/Book?handler=confirm&handler=", false),
+            (HttpMethod.Post, $"/departures/{id}/book/?handler=confirm&handler=x", false),
+            (HttpMethod.Post, $"/departures/{id}/b%6Fok?%68andler=confirm&handler=x", false),
+            (HttpMethod.Post, $"//departures/{id}/book?handler=confirm&handler=x", false),
+            (HttpMethod.Post, $"/departures/{id}/book", true),
+            (HttpMethod.Head, $"/departures/{id}/book?handler=confirm&handler=x", false),
+        ];
+
+        var answers = new List<(string Spelling, HttpStatusCode Status)>();
+        for (var i = 0; i < 30; i++)
+        {
+            var (method, url, handlerInForm) = spellings[i % spellings.Length];
+            var form = new Dictionary<string, string>(fields) { ["idempotency_key"] = Guid.NewGuid().ToString() };
+            if (handlerInForm)
+            {
+                form["handler"] = "confirm";
+            }
+            using var request = new HttpRequestMessage(method, new Uri(origin + url))
+            {
+                Content = method == HttpMethod.Post ? new FormUrlEncodedContent(form) : null,
+            };
+            using var response = await visitor.SendRawAsync(request);
+            answers.Add(($"{method} {url}{(handlerInForm ? " handler=confirm in the form" : "")}", response.StatusCode));
+        }
+
+        var booked = answers.Where(a => a.Status == HttpStatusCode.SeeOther).ToList();
+        Assert.True(booked.Count == limit, $"{booked.Count} confirms went through:\n{string.Join("\n", answers)}");
+        Assert.Equal(limit, (await fixture.Data.SeatStateAsync(id)).ConfirmedBookings);
+        var afterLimit = answers.SkipWhile(a => a != booked[^1]).Skip(1).ToList();
+        Assert.All(afterLimit, a => Assert.True(a.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.OK or HttpStatusCode.NotFound,
+            $"{a.Spelling} answered {(int)a.Status} after the limit"));
+        Assert.Contains(afterLimit, a => a.Status == HttpStatusCode.TooManyRequests && a.Spelling.Contains("handler=confirm&handler=confirm", StringComparison.Ordinal));
+        // The form's own handler field and HEAD never reach the confirm step, so they are neither booked nor counted.
+        Assert.All(answers.Where(a => a.Spelling.Contains("in the form", StringComparison.Ordinal) || a.Spelling.StartsWith("HEAD", StringComparison.Ordinal)),
+            a => Assert.Equal(HttpStatusCode.OK, a.Status));
+    }
+
+    [Fact]
+    public async Task Cancelling_through_manage_links_is_limited_per_client_however_the_handler_is_spelled()
+    {
+        await using var app = LimitedApp(("JkBoats:RateLimits:CancellationsPerMinute", "2"));
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 20);
+        using var api = app.CreateHttpClient();
+        var bookings = new List<(Guid BookingId, string Path)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var created = await BookingApi.PostAsync(api, BookingApi.Body(departure.DepartureId, 1));
+            var bookingId = created.Body.GetProperty("booking_id").GetGuid();
+            var link = await app.Services.GetRequiredService<JkBoats.Data.Email.ManageLinks>().UrlForAsync(bookingId, CancellationToken.None);
+            bookings.Add((bookingId, link.AbsolutePath));
+        }
+
+        using var visitor = new SiteSession(app.BaseAddress);
+        var statuses = new List<HttpStatusCode>();
+        foreach (var (_, path) in bookings)
+        {
+            var page = await visitor.GetAsync(path);
+            var fields = page.Form("form[action*='handler=Cancel']").QuerySelectorAll("input[name]")
+                .ToDictionary(input => input.GetAttribute("name")!, input => input.GetAttribute("value") ?? "");
+            using var response = await visitor.PostRawAsync($"{path}?handler=cancel&handler=cancel", fields);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(2, (await fixture.Data.SeatStateAsync(departure.DepartureId)).ConfirmedBookings);
     }
 

@@ -38,6 +38,24 @@ public sealed class SecurityHeadersTests(AppFixture fixture)
         Assert.DoesNotContain("unsafe-eval", SecurityHeaders.ApiDocsContentSecurityPolicy);
     }
 
+    /// <summary>The fixture's app runs on real Kestrel (a loopback port), which adds the header unless told not to.</summary>
+    [Fact]
+    public async Task No_answer_names_the_web_server()
+    {
+        var departure = await fixture.Data.CreateDepartureAsync();
+        using var http = fixture.CreateClient();
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Get, "/"), (HttpMethod.Get, $"/departures/{departure.DepartureId}/book"), (HttpMethod.Get, "/no-such-page"),
+            (HttpMethod.Get, "/api/boats"), (HttpMethod.Post, "/api/bookings"), (HttpMethod.Get, "/openapi/v1.json"),
+            (HttpMethod.Get, "/health/live"), (HttpMethod.Get, "/css/site.css"), (HttpMethod.Head, "/"),
+        })
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(method, path));
+            Assert.False(response.Headers.Contains("Server"), $"{method} {path}: Server: {string.Join(", ", response.Headers.TryGetValues("Server", out var v) ? v : [])}");
+        }
+    }
+
     [Fact]
     public async Task Pages_have_no_inline_script_style_or_event_handler_that_the_policy_would_block()
     {

@@ -30,6 +30,7 @@ public static class BoatEndpoints
         var api = app.MapGroup("/api").WithTags("Departures").CompressOverHttps();
 
         api.MapGet("/boats", ListBoats)
+            .WithName("ListBoats")
             .WithSummary("Departures with their boat and remaining seats")
             .WithDescription("Filter by destination (case-insensitive) and a calendar day in the operator's time zone (date), or a range (date_from, date_to). Only future, scheduled departures, in departure order.")
             .Produces<BoatListResponse>()
@@ -37,11 +38,13 @@ public static class BoatEndpoints
             .CacheOutput(ListingCache.Policy);
 
         api.MapGet("/boats/{boat_id}/departures/{departure_id}", GetDeparture)
+            .WithName("GetDeparture")
             .WithSummary("One departure of a boat")
             .Produces<DepartureDetailsResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/destinations", ListDestinations)
+            .WithName("ListDestinations")
             .WithSummary("Destinations with upcoming departures")
             .Produces<DestinationListResponse>();
     }

@@ -38,6 +38,7 @@ public static class BookingEndpoints
         var api = app.MapGroup("/api").WithTags("Bookings");
 
         api.MapPost("/bookings", CreateBooking)
+            .WithName("CreateBooking")
             .WithSummary("Book seats on a departure")
             .WithDescription("Send an Idempotency-Key header to make retries safe: the same key with the same body returns the original booking, with a different body 422.")
             .Accepts<CreateBookingRequest>("application/json")
@@ -55,6 +56,7 @@ public static class BookingEndpoints
             .DisableAntiforgery();
 
         api.MapGet("/bookings", LookupBookings)
+            .WithName("LookupBookings")
             .WithSummary("A customer's bookings by email or phone")
             .WithDescription("Booking facts only (no names or contact details). Rate-limited per client.")
             .Produces<BookingLookupResponse>()
@@ -194,6 +196,10 @@ public static class BookingEndpoints
             {
                 return new(null, Malformed("The request body must be a JSON object."));
             }
+            if (NameErrors(document.RootElement) is { Count: > 0 } nameErrors)
+            {
+                return new(null, ApiResults.Validation(nameErrors));
+            }
             try
             {
                 return new(document.Deserialize<CreateBookingRequest>(options), null);
@@ -206,6 +212,37 @@ public static class BookingEndpoints
             catch (JsonException)
             {
                 return new(null, Malformed("The request body does not have the shape of a booking request."));
+            }
+        }
+    }
+
+    private static readonly string[] BookingFields = ["departure_id", "seats_requested", "customer"];
+    private static readonly string[] CustomerFields = ["email", "full_name", "phone"];
+
+    /// <summary>Duplicate properties and known names in another case, which readers disagree on, are refused, never guessed.</summary>
+    private static Dictionary<string, string[]> NameErrors(JsonElement booking)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckNames(booking, BookingFields, "", errors);
+        foreach (var customer in booking.EnumerateObject().Where(p => p.NameEquals("customer") && p.Value.ValueKind == JsonValueKind.Object))
+        {
+            CheckNames(customer.Value, CustomerFields, "customer.", errors);
+        }
+        return errors;
+    }
+
+    private static void CheckNames(JsonElement element, string[] fields, string prefix, Dictionary<string, string[]> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+            {
+                errors[prefix + property.Name] = [$"{prefix}{property.Name} must be sent once."];
+            }
+            else if (!fields.Contains(property.Name) && fields.FirstOrDefault(f => f.Equals(property.Name, StringComparison.OrdinalIgnoreCase)) is { } field)
+            {
+                errors[prefix + field] = [$"Property names are case-sensitive: send {prefix}{field}, not {prefix}{property.Name}."];
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using JkBoats.Data;
 using JkBoats.Data.Demo;
 using JkBoats.Migrations;
@@ -53,6 +54,11 @@ public static class AppSetup
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.DictionaryKeyPolicy = null;
+            // The web defaults read names in any case and numbers from strings, and keep the last of duplicate properties:
+            // a proxy or client could read a request one way and the app another. Reading only; the answers are unchanged.
+            json.SerializerOptions.PropertyNameCaseInsensitive = false;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -69,12 +75,7 @@ public static class AppSetup
                 _ => "internal_error",
             });
         });
-        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "JK Boats booking API";
-            document.Info.Description = "Find departures, book seats and look bookings up. Times are UTC (ISO-8601), money is decimal.";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi("v1", ApiDocument.Configure);
         services.AddStaffAuthentication(builder.Configuration);
         services.AddRazorPages(pages =>
         {
@@ -82,12 +83,15 @@ public static class AppSetup
             pages.Conventions.AuthorizeFolder("/Staff/Admin", StaffAuthentication.AdminPolicy);
             pages.Conventions.AllowAnonymousToPage("/Staff/SignIn");
             pages.Conventions.AllowAnonymousToPage("/Staff/Error");
+            pages.Conventions.Add(new HandlerRateLimits());
             pages.Conventions.CompressOverHttps("/Departures/Index", "/Departures/Details", "/Departures/Seats");
         });
         services.AddJkBoatsCompression();
         // The build output maps its precompressed assets (obj/…/compressed) through the static web assets manifest; a
         // published app has no such manifest and serves them from its wwwroot, so this only matters when run from a build.
         builder.WebHost.UseStaticWebAssets();
+        // No "Server: Kestrel" on any answer: it tells a scanner what to try and nobody else needs it.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // MapStaticAssets re-checks build-output files at run time (for editing wwwroot while the app runs) and then turns
         // caching off; on this runtime it also re-sends them gzip-encoded under a "br" header. The front end is rebuilt by
         // the build anyway, so the build's own files and cache headers are served.

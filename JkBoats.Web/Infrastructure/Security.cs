@@ -1,9 +1,15 @@
 using System.Net;
+using System.Reflection;
 using System.Threading.RateLimiting;
 using JkBoats.Web.Api;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace JkBoats.Web.Infrastructure;
@@ -14,6 +20,7 @@ public static class Security
     public const string ApplicationName = "JkBoats";
     public const string BookingRateLimit = "booking";
     public const string SignInRateLimit = "signin";
+    public const string CancelRateLimit = "cancel";
 
     public static void AddJkBoatsSecurity(this WebApplicationBuilder builder)
     {
@@ -59,13 +66,10 @@ public static class Security
                             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                         };
                     }));
-            limiter.AddPolicy(AppSetup.LookupRateLimit, http => PerClient(http, Limits(http).LookupsPerMinute));
-            limiter.AddPolicy(BookingRateLimit, http => IsBookingAttempt(http.Request)
-                ? PerClient(http, Limits(http).BookingsPerMinute)
-                : RateLimitPartition.GetNoLimiter(""));
-            limiter.AddPolicy(SignInRateLimit, http => HttpMethods.IsPost(http.Request.Method)
-                ? PerClient(http, Limits(http).SignInsPerMinute)
-                : RateLimitPartition.GetNoLimiter(""));
+            limiter.AddPolicy(AppSetup.LookupRateLimit, http => PerClient(http, AppSetup.LookupRateLimit, Limits(http).LookupsPerMinute));
+            limiter.AddPolicy(BookingRateLimit, http => PerClient(http, BookingRateLimit, Limits(http).BookingsPerMinute));
+            limiter.AddPolicy(SignInRateLimit, http => PerClient(http, SignInRateLimit, Limits(http).SignInsPerMinute));
+            limiter.AddPolicy(CancelRateLimit, http => PerClient(http, CancelRateLimit, Limits(http).CancellationsPerMinute));
             limiter.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
@@ -107,18 +111,55 @@ public static class Security
             ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
             : "unknown";
 
-    private static RateLimitPartition<string> PerClient(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(ClientKey(http), _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+    private static RateLimitPartition<string> PerClient(HttpContext http, string policy, int perMinute) =>
+        Runs(http, policy)
+            ? RateLimitPartition.GetFixedWindowLimiter(ClientKey(http), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = perMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter("");
 
-    /// <summary>The API's POST and the site's confirm step; the steps before confirm book nothing.</summary>
-    private static bool IsBookingAttempt(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method)
-        && (request.Path.StartsWithSegments("/api") || string.Equals(request.Query["handler"], "confirm", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Whether the request runs code that the policy guards. A minimal API endpoint carries the policy itself. On a page
+    /// only the handler carries it (<see cref="HandlerRateLimits"/>), and the handler is the one Razor Pages' own selector
+    /// picks (route value, else the first <c>handler</c> query value, any case, HEAD as GET), never a re-reading of the URL.
+    /// </summary>
+    private static bool Runs(HttpContext http, string policy)
+    {
+        if (http.GetEndpoint()?.Metadata.GetMetadata<CompiledPageActionDescriptor>() is not { } page)
+        {
+            return true;
+        }
+        var selector = http.RequestServices.GetRequiredService<IPageHandlerMethodSelector>();
+        var handler = selector.Select(new PageContext { HttpContext = http, RouteData = http.GetRouteData(), ActionDescriptor = page });
+        return handler?.MethodInfo.GetCustomAttribute<EnableRateLimitingAttribute>()?.PolicyName == policy;
+    }
+}
+
+/// <summary>
+/// <c>[EnableRateLimiting]</c> on a page handler (the framework reads it on page models only) puts the page under that
+/// policy, and the policy then counts just the requests that handler serves. On a page model it would count every step.
+/// </summary>
+public sealed class HandlerRateLimits : IPageApplicationModelConvention
+{
+    public void Apply(PageApplicationModel model)
+    {
+        if (model.HandlerTypeAttributes.OfType<EnableRateLimitingAttribute>().Any())
+        {
+            throw new InvalidOperationException($"{model.HandlerType.Name}: put [EnableRateLimiting] on the handlers it limits, not on the page model.");
+        }
+        var policies = model.HandlerMethods.SelectMany(h => h.Attributes.OfType<EnableRateLimitingAttribute>()).Select(a => a.PolicyName).Distinct().ToList();
+        if (policies.Count > 1)
+        {
+            throw new InvalidOperationException($"{model.HandlerType.Name}: one rate limit policy per page, not {string.Join(", ", policies)}.");
+        }
+        if (policies is [{ } policy])
+        {
+            model.EndpointMetadata.Add(new EnableRateLimitingAttribute(policy));
+        }
+    }
 }
 
 /// <summary>Sign-in attempts per staff account, whichever address they come from.</summary>

@@ -12,6 +12,9 @@ public sealed class RateLimitOptions
 
     public int SignInsPerMinute { get; set; } = 10;
 
+    /// <summary>Cancellations through the manage link.</summary>
+    public int CancellationsPerMinute { get; set; } = 10;
+
     /// <summary>Sign-in attempts on one staff account, from anywhere (in this instance; lockout in the database covers all).</summary>
     public int SignInsPerAccountPerMinute { get; set; } = 10;
 

@@ -21,7 +21,6 @@ public enum BookingStep
 
 /// <summary>Booking in three steps: details, review, confirm. Typed values travel in the forms, never in the URL.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-[EnableRateLimiting(Security.BookingRateLimit)]
 public sealed class BookModel(
     DepartureRepository departures, SeatInventory inventory, BookingValidator validator, ManageLinks links, OperatorCalendar calendar, OpsMetrics metrics)
     : PageModel
@@ -101,6 +100,7 @@ public sealed class BookModel(
     }
 
     /// <summary>Step 2 → 3: books, then Post/Redirect/Get to the confirmation. The idempotency key makes a repeat harmless.</summary>
+    [EnableRateLimiting(Security.BookingRateLimit)]
     public async Task<IActionResult> OnPostConfirmAsync(Guid id, CancellationToken ct)
     {
         // The engine judges seats and departure state itself, so a replayed confirm still finds its booking.

@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace JkBoats.Web.Pages.Bookings;
 
 /// <summary>Look bookings up by email or phone. Rate-limited; shows booking facts only.</summary>
-[EnableRateLimiting(AppSetup.LookupRateLimit)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class FindModel(BookingRepository bookings, BookingValidator validator, OperatorCalendar calendar) : PageModel
 {
@@ -29,6 +28,7 @@ public sealed class FindModel(BookingRepository bookings, BookingValidator valid
     {
     }
 
+    [EnableRateLimiting(AppSetup.LookupRateLimit)]
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var contact = Contact?.Trim();

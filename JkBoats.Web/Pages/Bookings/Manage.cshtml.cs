@@ -2,6 +2,8 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using JkBoats.Data.Inventory;
+using JkBoats.Web.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -42,6 +44,7 @@ public sealed class ManageModel(
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct) =>
         await LoadAsync(token, ct) ? Page() : NotFound();
 
+    [EnableRateLimiting(Security.CancelRateLimit)]
     public async Task<IActionResult> OnPostCancelAsync(string token, CancellationToken ct)
     {
         if (!await LoadAsync(token, ct))

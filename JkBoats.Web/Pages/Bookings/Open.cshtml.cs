@@ -12,7 +12,6 @@ namespace JkBoats.Web.Pages.Bookings;
 /// Opens a booking's printable confirmation for someone who holds its whole code and the email or phone it was made
 /// with: the way in from a look-up, which shows codes masked. Rate-limited like look-ups; a wrong pair says nothing more.
 /// </summary>
-[EnableRateLimiting(AppSetup.LookupRateLimit)]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class OpenModel(BookingRepository bookings, BookingValidator validator, ManageLinks links) : PageModel
 {
@@ -31,6 +30,7 @@ public sealed class OpenModel(BookingRepository bookings, BookingValidator valid
         Response.Headers["X-Robots-Tag"] = "noindex";
     }
 
+    [EnableRateLimiting(AppSetup.LookupRateLimit)]
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         Response.Headers["X-Robots-Tag"] = "noindex";

@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff;
 
-[EnableRateLimiting(Security.SignInRateLimit)]
 public sealed class SignInModel(StaffSignIn signIn, StaffSignInThrottle throttle) : PageModel
 {
     public const string FailedMessage = "That email and password did not match, or the account is locked for a while. Try again, or ask an admin.";
@@ -21,6 +20,7 @@ public sealed class SignInModel(StaffSignIn signIn, StaffSignInThrottle throttle
 
     public void OnGet(string? returnUrl) => ReturnUrl = SafeReturnUrl(returnUrl);
 
+    [EnableRateLimiting(Security.SignInRateLimit)]
     public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl, CancellationToken ct)
     {
         ReturnUrl = SafeReturnUrl(returnUrl);

@@ -156,6 +156,29 @@ public sealed class RateLimitTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Guessing_a_whole_code_on_the_open_booking_form_shares_the_look_up_limit_and_the_right_guess_past_it_opens_nothing()
+    {
+        await using var app = LimitedApp(("JkBoats:RateLimits:LookupsPerMinute", "3"));
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 5);
+        using var api = app.CreateHttpClient();
+        var email = $"guess-{Guid.NewGuid():N}@example.com";
+        var booked = await BookingApi.PostAsync(api, BookingApi.Body(departure.DepartureId, 1, TestData.Customer(email)));
+        var bookingId = booked.Body.GetProperty("booking_id").GetGuid();
+        using var visitor = new SiteSession(app.BaseAddress);
+        var form = (await visitor.GetAsync($"/bookings/{bookingId}/open")).Form("#open-booking");
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var code in new[] { "JKB-AAAAAA", "JKB-BBBBBB", "JKB-CCCCCC", booked.Body.GetProperty("confirmation_code").GetString()! })
+        {
+            var answer = await visitor.SubmitAsync(form, new Dictionary<string, string> { ["code"] = code, ["contact"] = email });
+            statuses.Add(answer.Status);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync($"/bookings/{bookingId}/open")).Status);
+    }
+
+    [Fact]
     public async Task A_spoofed_X_Forwarded_For_from_an_untrusted_sender_changes_nothing_while_a_trusted_proxy_is_believed()
     {
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 50);

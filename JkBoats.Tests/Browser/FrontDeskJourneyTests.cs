@@ -81,4 +81,39 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
             await page.Context.CloseAsync();
         }
     }
+
+    [Theory]
+    [InlineData("phone", 390, 844)]
+    [InlineData("desktop", 1280, 800)]
+    public async Task An_agent_meets_the_staff_403_page_and_after_sign_out_a_copied_cookie_opens_nothing(string name, int width, int height)
+    {
+        var agentEmail = await StaffSession.CreateStaffAsync(browser.Site.Db, "agent");
+        var page = await browser.NewPageAsync(width, height);
+        try
+        {
+            await page.GotoAsync("/staff/admin/boats");
+            await page.GetByLabel("Email").FillAsync(agentEmail);
+            await page.GetByLabel("Password").FillAsync(StaffSession.Password);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Admins only" })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to the board" })).ToBeVisibleAsync();
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, $"{name}-staff-403");
+
+            var copied = await page.Context.CookiesAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Staff sign-in" })).ToBeVisibleAsync();
+
+            var thief = await page.Context.Browser!.NewContextAsync(new() { BaseURL = page.Url[..page.Url.IndexOf("/staff", StringComparison.Ordinal)] });
+            await thief.AddCookiesAsync(copied.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
+            var stolen = await thief.NewPageAsync();
+            await stolen.GotoAsync("/staff/bookings?q=JKB");
+            await Expect(stolen.GetByRole(AriaRole.Heading, new() { Name = "Staff sign-in" })).ToBeVisibleAsync();
+            await thief.CloseAsync();
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
 }

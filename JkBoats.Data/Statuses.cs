@@ -21,6 +21,18 @@ public enum DepartureClosure
 }
 
 /// <summary>
+/// The status words as stored in the database, for SQL text: <c>$"""... where status = '{StatusSql.Confirmed}'"""</c>.
+/// A literal in the SQL rather than a bind parameter, because the planner matches partial indexes
+/// (<c>where status = 'confirmed'</c>) only against literals. <see cref="Statuses"/> maps the enums to these same words.
+/// </summary>
+public static class StatusSql
+{
+    public const string Confirmed = "confirmed";
+    public const string Cancelled = "cancelled";
+    public const string Scheduled = "scheduled";
+}
+
+/// <summary>
 /// The one mapping between the status enums and the words stored in the database and shown in the API. Dapper reads
 /// the stored words into the enums by name; SQL in Data writes the same words.
 /// </summary>
@@ -28,15 +40,15 @@ public static class Statuses
 {
     public static string Name(this BookingStatus status) => status switch
     {
-        BookingStatus.Confirmed => "confirmed",
-        BookingStatus.Cancelled => "cancelled",
+        BookingStatus.Confirmed => StatusSql.Confirmed,
+        BookingStatus.Cancelled => StatusSql.Cancelled,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
     public static string Name(this DepartureStatus status) => status switch
     {
-        DepartureStatus.Scheduled => "scheduled",
-        DepartureStatus.Cancelled => "cancelled",
+        DepartureStatus.Scheduled => StatusSql.Scheduled,
+        DepartureStatus.Cancelled => StatusSql.Cancelled,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 

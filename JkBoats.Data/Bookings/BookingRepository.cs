@@ -54,7 +54,7 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "select cancellation_reason from bookings where id = @bookingId and status = 'cancelled'", new { bookingId }, cancellationToken: ct));
+            $"select cancellation_reason from bookings where id = @bookingId and status = '{StatusSql.Cancelled}'", new { bookingId }, cancellationToken: ct));
     }
 
     private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, CancellationToken ct)

@@ -50,13 +50,13 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     /// <summary>Scheduled departures in [FromUtc, ToUtc), in departure order.</summary>
     public async Task<IReadOnlyList<DepartureListing>> SearchAsync(DepartureSearch search, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
+        const string sql = $"""
             select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
                    b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status
             from departures d
             join boats b on b.id = d.boat_id
             where d.departure_time >= @FromUtc and d.departure_time < @ToUtc
-              and d.status = 'scheduled'
+              and d.status = '{StatusSql.Scheduled}'
               and (@Destination::text is null or lower(d.destination) = lower(@Destination::text))
             order by d.departure_time, b.name
             limit @Limit
@@ -81,10 +81,10 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     /// <summary>Destinations with a scheduled departure from the given instant on.</summary>
     public async Task<IReadOnlyList<string>> ListDestinationsAsync(DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
+        const string sql = $"""
             select min(destination) as destination
             from departures
-            where departure_time >= @fromUtc and status = 'scheduled'
+            where departure_time >= @fromUtc and status = '{StatusSql.Scheduled}'
             group by lower(destination)
             order by 1
             """;
@@ -95,10 +95,10 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     /// <summary>The first local-day start of a scheduled departure at or after the given instant, for "next date with departures".</summary>
     public async Task<DateTime?> NextDepartureTimeAsync(string? destination, DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
+        const string sql = $"""
             select min(departure_time)
             from departures
-            where departure_time >= @fromUtc and status = 'scheduled' and available_seats > 0
+            where departure_time >= @fromUtc and status = '{StatusSql.Scheduled}' and available_seats > 0
               and (@destination::text is null or lower(destination) = lower(@destination::text))
             """;
         return await ReadAsync(from, connection =>

@@ -1,4 +1,5 @@
 using Dapper;
+using JkBoats.Data.Email;
 using Npgsql;
 
 namespace JkBoats.Data.Desk;
@@ -30,10 +31,10 @@ public sealed class DeskRepository(NpgsqlDataSource db)
     public const int MaxSearchResults = 50;
 
     /// <summary>One board row per departure: seats sold, boarded and the booking count. Callers add where / group by.</summary>
-    private const string BoardSelect = """
+    private const string BoardSelect = $"""
             select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status, d.capacity, d.available_seats,
-                   coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
-                   (count(bk.id) filter (where bk.status = 'confirmed'))::int as bookings,
+                   coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
+                   (count(bk.id) filter (where bk.status = '{StatusSql.Confirmed}'))::int as bookings,
                    d.price_per_seat
             from departures d
             join boats b on b.id = d.boat_id
@@ -64,11 +65,11 @@ public sealed class DeskRepository(NpgsqlDataSource db)
     /// <summary>Every booking on a departure, confirmed first, by name.</summary>
     public async Task<IReadOnlyList<ManifestRow>> ManifestAsync(Guid departureId, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select id as booking_id, confirmation_code, full_name, phone, email, seats_booked, total_price, status, checked_in_at, channel, created_at
             from bookings
             where departure_id = @departureId
-            order by status <> 'confirmed', lower(full_name), created_at
+            order by status <> '{StatusSql.Confirmed}', lower(full_name), created_at
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<ManifestRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct))).AsList();
@@ -113,9 +114,9 @@ public sealed class DeskRepository(NpgsqlDataSource db)
     /// <summary>Queues the booking's current confirmation again (or its cancellation, if cancelled); false when it has no email address.</summary>
     public async Task<bool> QueueResendAsync(Guid bookingId, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             insert into email_outbox (kind, booking_id, recipient)
-            select case when status = 'cancelled' then 'booking_cancelled' else 'booking_confirmed' end, id, email
+            select case when status = '{StatusSql.Cancelled}' then '{EmailKinds.BookingCancelled}' else '{EmailKinds.BookingConfirmed}' end, id, email
             from bookings where id = @bookingId and email is not null
             """;
         await using var connection = await db.OpenConnectionAsync(ct);

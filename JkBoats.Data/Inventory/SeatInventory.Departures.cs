@@ -125,7 +125,7 @@ public sealed partial class SeatInventory
             await scope.Connection.ExecuteAsync(scope.Command(cancelDeparture, new { reason, departureId, cancelled = DepartureStatus.Cancelled.Name() }));
             await scope.QueueEmailsAsync(moveTo is null ? EmailKinds.BookingCancelled : EmailKinds.BookingMoved, affected);
             await scope.CommitAsync();
-            _log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? "cancelled" : "moved");
+            _log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? BookingStatus.Cancelled.Name() : "moved");
             return new ScheduleOutcome(ScheduleResult.Done, affected.Count, booked);
         }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
         return (outcome, outcome.Succeeded ? affected : []);

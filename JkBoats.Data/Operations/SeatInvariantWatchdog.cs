@@ -27,10 +27,10 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
     public async Task<InvariantCheck> CheckAsync(CancellationToken ct)
     {
         // One statement: its snapshot sees every booking transaction either whole or not at all.
-        const string sql = """
+        const string sql = $"""
             with seats as (
                 select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.capacity, d.available_seats,
-                       coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed'), 0)::int as confirmed_seats
+                       coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}'), 0)::int as confirmed_seats
                 from departures d
                 join boats b on b.id = d.boat_id
                 left join bookings bk on bk.departure_id = d.id

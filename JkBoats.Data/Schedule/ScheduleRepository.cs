@@ -19,9 +19,9 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar cal
 
     public async Task<IReadOnlyList<BoatRow>> ListBoatsAsync(CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select b.id, b.name, b.capacity, b.has_ac, b.retired_at,
-                   (select count(*) from departures d where d.boat_id = b.id and d.departure_time >= now() and d.status = 'scheduled') as upcoming_departures
+                   (select count(*) from departures d where d.boat_id = b.id and d.departure_time >= now() and d.status = '{StatusSql.Scheduled}') as upcoming_departures
             from boats b
             order by b.retired_at is not null, b.name
             """;

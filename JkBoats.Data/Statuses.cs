@@ -20,11 +20,8 @@ public enum DepartureClosure
     Departed,
 }
 
-/// <summary>
-/// The status words as stored in the database, for SQL text: <c>$"""... where status = '{StatusSql.Confirmed}'"""</c>.
-/// A literal in the SQL rather than a bind parameter, because the planner matches partial indexes
-/// (<c>where status = 'confirmed'</c>) only against literals. <see cref="Statuses"/> maps the enums to these same words.
-/// </summary>
+/// <summary>The stored status words, interpolated into const SQL as literals: the planner matches partial indexes
+/// (<c>where status = 'confirmed'</c>) only against literals, never bind parameters.</summary>
 public static class StatusSql
 {
     public const string Confirmed = "confirmed";
@@ -32,10 +29,7 @@ public static class StatusSql
     public const string Scheduled = "scheduled";
 }
 
-/// <summary>
-/// The one mapping between the status enums and the words stored in the database and shown in the API. Dapper reads
-/// the stored words into the enums by name; SQL in Data writes the same words.
-/// </summary>
+/// <summary>Dapper reads the stored words into the enums by name; <see cref="Name(BookingStatus)"/> writes them back.</summary>
 public static class Statuses
 {
     public static string Name(this BookingStatus status) => status switch

@@ -20,24 +20,18 @@ public sealed record DepartureListing(
     public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
 }
 
-/// <summary>The live seat count of one departure, for cheap polling.</summary>
 public sealed record DepartureSeats(Guid DepartureId, int Capacity, int AvailableSeats, DepartureStatus Status, DateTime DepartureTime)
 {
     public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
 }
 
-/// <summary>Where a read goes: the replica (if any) for public listings, the primary for staff and the booking flow.</summary>
 public enum ReadFrom
 {
     Replica,
     Primary,
 }
 
-/// <summary>
-/// Departure reads. Public listings read from <see cref="ReadDataSource"/> (a replica when one is configured, so they
-/// may be a moment behind); staff pages and the booking flow pass <see cref="ReadFrom.Primary"/>. Nothing here books:
-/// a booking always re-checks the departure on the primary under its lock.
-/// </summary>
+/// <summary>Public listings may read a replica a moment behind; nothing here books: a booking re-checks on the primary under its lock.</summary>
 public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read)
 {
     private async Task<T> ReadAsync<T>(ReadFrom from, Func<NpgsqlConnection, Task<T>> query, CancellationToken ct)
@@ -78,7 +72,6 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct)), ct);
     }
 
-    /// <summary>Destinations with a scheduled departure from the given instant on.</summary>
     public async Task<IReadOnlyList<string>> ListDestinationsAsync(DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
         const string sql = $"""

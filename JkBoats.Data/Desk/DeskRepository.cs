@@ -10,7 +10,6 @@ public sealed record BoardRow(
 {
     public int SoldSeats => Capacity - AvailableSeats;
 
-    /// <summary>The desk can still sell seats on it.</summary>
     public bool CanSell(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc) && AvailableSeats > 0;
 }
 
@@ -25,7 +24,6 @@ public sealed record DeskBooking(
 
 public sealed record BookingEmail(Guid Id, string Kind, string Status, int Attempts, string? LastError, DateTime? SentAt, DateTime CreatedAt);
 
-/// <summary>What the front desk reads: the day's board, manifests, and booking search with partial matches.</summary>
 public sealed class DeskRepository(NpgsqlDataSource db)
 {
     public const int MaxSearchResults = 50;
@@ -62,7 +60,6 @@ public sealed class DeskRepository(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<BoardRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
     }
 
-    /// <summary>Every booking on a departure, confirmed first, by name.</summary>
     public async Task<IReadOnlyList<ManifestRow>> ManifestAsync(Guid departureId, CancellationToken ct)
     {
         const string sql = $"""
@@ -82,7 +79,6 @@ public sealed class DeskRepository(NpgsqlDataSource db)
             BookingSelect + " where bk.id = @bookingId", new { bookingId }, cancellationToken: ct));
     }
 
-    /// <summary>Bookings whose code, email, phone or name contains the text; newest departures first.</summary>
     public async Task<IReadOnlyList<DeskBooking>> SearchAsync(string text, CancellationToken ct)
     {
         var term = text.Trim();

@@ -7,14 +7,11 @@ public sealed record DaySeats(DateOnly Day, int Seats, int Capacity);
 
 public sealed record OutboxHealth(int Pending, int Sending, int Failed, int Sent, int Dead, DateTime? OldestUnsentAt)
 {
-    /// <summary>Waiting to go out: new, being sent, or failed and due for another try.</summary>
     public int Unsent => Pending + Sending + Failed;
 }
 
-/// <summary>The numbers behind the staff dashboard and the outbox gauges; read-only queries.</summary>
 public sealed class DashboardRepository(NpgsqlDataSource db, OperatorCalendar calendar)
 {
-    /// <summary>Seats of confirmed bookings made on each of the last <paramref name="days"/> local days, today included.</summary>
     public async Task<IReadOnlyList<DaySeats>> SeatsSoldPerDayAsync(int days, CancellationToken ct)
     {
         const string sql = $"""
@@ -27,7 +24,6 @@ public sealed class DashboardRepository(NpgsqlDataSource db, OperatorCalendar ca
         return await PerDayAsync(sql, first, days, ct);
     }
 
-    /// <summary>Seats of confirmed bookings, and seats offered, on departures of each of the next <paramref name="days"/> local days.</summary>
     public async Task<IReadOnlyList<DaySeats>> BookedAheadAsync(int days, CancellationToken ct)
     {
         const string sql = $"""
@@ -86,7 +82,6 @@ public sealed class DashboardRepository(NpgsqlDataSource db, OperatorCalendar ca
         return (await connection.QueryAsync<OutboxListRow>(new CommandDefinition(sql, new { statuses, limit }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>Confirmed bookings made on one local day, newest first.</summary>
     public async Task<IReadOnlyList<SoldBooking>> BookingsMadeOnAsync(DateOnly day, int limit, CancellationToken ct)
     {
         const string sql = $"""

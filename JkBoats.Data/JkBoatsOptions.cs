@@ -9,7 +9,6 @@ public sealed class JkBoatsOptions
 
     public int MaxSeatsPerBooking { get; set; } = 10;
 
-    /// <summary>Region used to read phone numbers written without a +country prefix.</summary>
     public string DefaultPhoneRegion { get; set; } = "US";
 
     /// <summary>Total time a booking may wait for a departure's lock before it is answered "busy".</summary>
@@ -17,7 +16,6 @@ public sealed class JkBoatsOptions
 
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Retries of a whole booking transaction after a serialization failure or deadlock.</summary>
     public int MaxTransactionRetries { get; set; } = 3;
 
     /// <summary>Most waiting requests for one departure booked together in one transaction (1 turns coalescing off).</summary>
@@ -26,7 +24,6 @@ public sealed class JkBoatsOptions
     /// <summary>Customers may cancel through their manage link until this long before departure; later, only the desk can.</summary>
     public TimeSpan CustomerCancelCutoff { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Customers are asked to be at the pier this long before departure.</summary>
     public TimeSpan ArriveBefore { get; set; } = TimeSpan.FromMinutes(15);
 
     public bool DemoMode { get; set; }

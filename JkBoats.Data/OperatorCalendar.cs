@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace JkBoats.Data;
 
-/// <summary>Calendar days and wall-clock times as the boat operator sees them.</summary>
 public sealed class OperatorCalendar(IOptions<JkBoatsOptions> options, TimeProvider clock)
 {
     public TimeZoneInfo TimeZone { get; } = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
@@ -13,7 +12,6 @@ public sealed class OperatorCalendar(IOptions<JkBoatsOptions> options, TimeProvi
 
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZone);
 
-    /// <summary>The UTC instant at which the given local day starts.</summary>
     public DateTime StartOfDayUtc(DateOnly day) => LocalToUtc(day.ToDateTime(TimeOnly.MinValue));
 
     public DateTime LocalToUtc(DateTime local)

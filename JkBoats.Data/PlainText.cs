@@ -3,12 +3,9 @@ using System.Text;
 
 namespace JkBoats.Data;
 
-/// <summary>
-/// What text typed by people (names, reasons, boat and destination names) may contain: printable characters only. Control
-/// and format characters (bidirectional overrides such as U+202E, zero-width spaces and joiners), line and paragraph
-/// separators, private-use and unassigned code points and broken surrogates are refused: they reverse or hide text on
-/// the manifest, in CSV files and emails, and defeat search.
-/// </summary>
+/// <summary>What text typed by people (names, reasons, boat and destination names) may contain: printable characters only. Control and format
+/// characters (bidirectional overrides such as U+202E, zero-width spaces and joiners), line and paragraph separators, private-use and unassigned code
+/// points and broken surrogates are refused: they reverse or hide text on the manifest, in CSV files and emails, and defeat search.</summary>
 public static class PlainText
 {
     public static bool IsClean(string text)
@@ -25,10 +22,8 @@ public static class PlainText
         return true;
     }
 
-    /// <summary>
-    /// A search query as it can match stored text: compatibility forms folded (NFKC: fullwidth letters, ligatures) and
-    /// invisible characters dropped.
-    /// </summary>
+    /// <summary>A search query as it can match stored text: compatibility forms folded (NFKC: fullwidth letters, ligatures) and
+    /// invisible characters dropped.</summary>
     public static string ForSearch(string query)
     {
         var kept = new StringBuilder(query.Length);

@@ -3,14 +3,8 @@ using Npgsql;
 
 namespace JkBoats.Data;
 
-/// <summary>
-/// Where listing and look-up reads go: a PostgreSQL streaming replica when <c>ConnectionStrings__JkBoatsReplica</c> is
-/// set, otherwise the primary. Only reads that may be a little behind use it (the find-a-trip listings, a departure's
-/// public page and seat counts, destinations, find-my-booking); bookings, anything under a lock, staff pages, the
-/// outbox and migrations always use the primary <see cref="NpgsqlDataSource"/>.
-/// When the replica cannot be reached, reads fall back to the primary and the replica is not tried again for
-/// <see cref="RetryAfter"/>, so a replica outage makes listings no worse than without one.
-/// </summary>
+/// <summary>Reads that may be a little behind (listings, find-my-booking) go to a replica when one is configured. An unreachable replica
+/// is skipped for <see cref="RetryAfter"/> and reads fall back to the primary, so a replica outage makes listings no worse than none.</summary>
 public sealed class ReadDataSource : IAsyncDisposable
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
@@ -26,21 +20,15 @@ public sealed class ReadDataSource : IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
     }
 
-    /// <summary>The replica's data source, or null when reads go to the primary.</summary>
     public NpgsqlDataSource? Replica { get; }
 
     public bool HasReplica => Replica is not null;
 
-    /// <summary>Reads served by the primary because the replica could not be reached (since start).</summary>
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
 
     private long _fallbacks;
 
-    /// <summary>
-    /// Runs a read on the replica (or the primary when there is none or it is down). A read that fails because the
-    /// replica cannot be reached, when opening or in the middle (a pooled connection to a replica that went away), runs
-    /// again on the primary: reads are safe to repeat.
-    /// </summary>
+    /// <summary>A read that fails because the replica went away (on open or mid-query) runs again on the primary: reads are safe to repeat.</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken ct)
     {
         var replica = Replica;

@@ -20,23 +20,29 @@ public enum DepartureClosure
     Departed,
 }
 
-/// <summary>
-/// The one mapping between the status enums and the words stored in the database and shown in the API. Dapper reads
-/// the stored words into the enums by name; SQL in Data writes the same words.
-/// </summary>
+/// <summary>The stored status words, interpolated into const SQL as literals: the planner matches partial indexes
+/// (<c>where status = 'confirmed'</c>) only against literals, never bind parameters.</summary>
+public static class StatusSql
+{
+    public const string Confirmed = "confirmed";
+    public const string Cancelled = "cancelled";
+    public const string Scheduled = "scheduled";
+}
+
+/// <summary>Dapper reads the stored words into the enums by name; <see cref="Name(BookingStatus)"/> writes them back.</summary>
 public static class Statuses
 {
     public static string Name(this BookingStatus status) => status switch
     {
-        BookingStatus.Confirmed => "confirmed",
-        BookingStatus.Cancelled => "cancelled",
+        BookingStatus.Confirmed => StatusSql.Confirmed,
+        BookingStatus.Cancelled => StatusSql.Cancelled,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
     public static string Name(this DepartureStatus status) => status switch
     {
-        DepartureStatus.Scheduled => "scheduled",
-        DepartureStatus.Cancelled => "cancelled",
+        DepartureStatus.Scheduled => StatusSql.Scheduled,
+        DepartureStatus.Cancelled => StatusSql.Cancelled,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 

@@ -47,10 +47,8 @@ public abstract record BookingOutcome
 
     public sealed record DepartureNotFound : BookingOutcome;
 
-    /// <summary>The departure exists but has left or was cancelled.</summary>
     public sealed record DepartureClosed(DepartureClosure Reason) : BookingOutcome;
 
-    /// <summary>The idempotency key was used before for a different request.</summary>
     public sealed record IdempotencyKeyReused : BookingOutcome;
 
     public sealed record Busy(TimeSpan RetryAfter) : BookingOutcome;

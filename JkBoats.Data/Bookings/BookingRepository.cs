@@ -3,10 +3,8 @@ using Npgsql;
 
 namespace JkBoats.Data.Bookings;
 
-/// <summary>
-/// What a look-up by email or phone may show: booking facts, never a name, email or phone, and the confirmation code
-/// masked (<see cref="Bookings.ConfirmationCode.Mask"/>), because whoever knows a phone number must not be able to board.
-/// </summary>
+/// <summary>What a look-up by email or phone may show: booking facts, never a name, email or phone, and the confirmation code
+/// masked (<see cref="Bookings.ConfirmationCode.Mask"/>), because whoever knows a phone number must not be able to board.</summary>
 public sealed record BookingSummary(
     Guid BookingId,
     string MaskedCode,
@@ -18,10 +16,8 @@ public sealed record BookingSummary(
     BookingStatus Status,
     DateTime CreatedAt);
 
-/// <summary>
-/// Booking reads. Find-my-booking look-ups read from <see cref="ReadDataSource"/> (a replica when configured); a single
-/// booking (confirmation page, manage link, emails) reads from the primary, so it is there right after it was made.
-/// </summary>
+/// <summary>Booking reads. Find-my-booking look-ups read from <see cref="ReadDataSource"/> (a replica when configured); a single
+/// booking (confirmation page, manage link, emails) reads from the primary, so it is there right after it was made.</summary>
 public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
 {
     private const int MaxLookupResults = 100;
@@ -30,7 +26,6 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
     public Task<IReadOnlyList<BookingSummary>> FindByEmailAsync(string email, DateTime nowUtc, CancellationToken ct) =>
         FindAsync(email, phone: null, nowUtc, ct);
 
-    /// <summary>Bookings made with this E.164 phone number, in the same order.</summary>
     public Task<IReadOnlyList<BookingSummary>> FindByPhoneAsync(string phone, DateTime nowUtc, CancellationToken ct) =>
         FindAsync(email: null, phone, nowUtc, ct);
 
@@ -49,12 +44,11 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
         return await connection.QuerySingleOrDefaultAsync<BookingConfirmation>(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct));
     }
 
-    /// <summary>Why a cancelled booking was cancelled, as recorded; null while it stands.</summary>
     public async Task<string?> CancellationReasonAsync(Guid bookingId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "select cancellation_reason from bookings where id = @bookingId and status = 'cancelled'", new { bookingId }, cancellationToken: ct));
+            $"select cancellation_reason from bookings where id = @bookingId and status = '{StatusSql.Cancelled}'", new { bookingId }, cancellationToken: ct));
     }
 
     private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, CancellationToken ct)

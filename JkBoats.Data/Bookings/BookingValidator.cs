@@ -5,7 +5,6 @@ using PhoneNumbers;
 
 namespace JkBoats.Data.Bookings;
 
-/// <summary>Raw booking input as a customer or client typed it; any part may be missing.</summary>
 public sealed record BookingInput(Guid? DepartureId, int? Seats, string? FullName, string? Email, string? Phone);
 
 /// <summary>Booking input that passed every rule, normalised (trimmed name, lower-case email, E.164 phone).

@@ -11,10 +11,8 @@ public static class ConfirmationCode
 
     public static string New() => Prefix + new string(RandomNumberGenerator.GetItems<char>(Alphabet, Length));
 
-    /// <summary>
-    /// The code as a look-up shows it: prefix and the last two characters. Enough to tell bookings apart, too little to
-    /// board with (the whole code is the check-in credential).
-    /// </summary>
+    /// <summary>The code as a look-up shows it: prefix and the last two characters. Enough to tell bookings apart, too little to
+    /// board with (the whole code is the check-in credential).</summary>
     public static string Mask(string code) =>
         code.Length == Prefix.Length + Length ? Prefix + new string('*', Length - 2) + code[^2..] : Prefix + new string('*', Length);
 

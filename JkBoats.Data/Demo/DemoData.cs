@@ -73,7 +73,6 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
         log.LogInformation("Demo data ready: {Departures} new departures, {Bookings} new demo bookings", created, booked);
     }
 
-    /// <summary>Books every third day's marked trips down to a few seats, through the seat inventory.</summary>
     private async Task<int> FillSomeDeparturesAsync(DateOnly today, CancellationToken ct)
     {
         const string findDeparture = "select id, available_seats from departures where boat_id = @BoatId and departure_time = @DepartureTime";

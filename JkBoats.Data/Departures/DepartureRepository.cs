@@ -20,24 +20,18 @@ public sealed record DepartureListing(
     public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
 }
 
-/// <summary>The live seat count of one departure, for cheap polling.</summary>
 public sealed record DepartureSeats(Guid DepartureId, int Capacity, int AvailableSeats, DepartureStatus Status, DateTime DepartureTime)
 {
     public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
 }
 
-/// <summary>Where a read goes: the replica (if any) for public listings, the primary for staff and the booking flow.</summary>
 public enum ReadFrom
 {
     Replica,
     Primary,
 }
 
-/// <summary>
-/// Departure reads. Public listings read from <see cref="ReadDataSource"/> (a replica when one is configured, so they
-/// may be a moment behind); staff pages and the booking flow pass <see cref="ReadFrom.Primary"/>. Nothing here books:
-/// a booking always re-checks the departure on the primary under its lock.
-/// </summary>
+/// <summary>Public listings may read a replica a moment behind; nothing here books: a booking re-checks on the primary under its lock.</summary>
 public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read)
 {
     private async Task<T> ReadAsync<T>(ReadFrom from, Func<NpgsqlConnection, Task<T>> query, CancellationToken ct)
@@ -50,13 +44,13 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     /// <summary>Scheduled departures in [FromUtc, ToUtc), in departure order.</summary>
     public async Task<IReadOnlyList<DepartureListing>> SearchAsync(DepartureSearch search, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
+        const string sql = $"""
             select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
                    b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status
             from departures d
             join boats b on b.id = d.boat_id
             where d.departure_time >= @FromUtc and d.departure_time < @ToUtc
-              and d.status = 'scheduled'
+              and d.status = '{StatusSql.Scheduled}'
               and (@Destination::text is null or lower(d.destination) = lower(@Destination::text))
             order by d.departure_time, b.name
             limit @Limit
@@ -78,13 +72,12 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct)), ct);
     }
 
-    /// <summary>Destinations with a scheduled departure from the given instant on.</summary>
     public async Task<IReadOnlyList<string>> ListDestinationsAsync(DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
+        const string sql = $"""
             select min(destination) as destination
             from departures
-            where departure_time >= @fromUtc and status = 'scheduled'
+            where departure_time >= @fromUtc and status = '{StatusSql.Scheduled}'
             group by lower(destination)
             order by 1
             """;
@@ -95,10 +88,10 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     /// <summary>The first local-day start of a scheduled departure at or after the given instant, for "next date with departures".</summary>
     public async Task<DateTime?> NextDepartureTimeAsync(string? destination, DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
+        const string sql = $"""
             select min(departure_time)
             from departures
-            where departure_time >= @fromUtc and status = 'scheduled' and available_seats > 0
+            where departure_time >= @fromUtc and status = '{StatusSql.Scheduled}' and available_seats > 0
               and (@destination::text is null or lower(destination) = lower(@destination::text))
             """;
         return await ReadAsync(from, connection =>

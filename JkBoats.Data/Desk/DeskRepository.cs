@@ -1,4 +1,5 @@
 using Dapper;
+using JkBoats.Data.Email;
 using Npgsql;
 
 namespace JkBoats.Data.Desk;
@@ -9,7 +10,6 @@ public sealed record BoardRow(
 {
     public int SoldSeats => Capacity - AvailableSeats;
 
-    /// <summary>The desk can still sell seats on it.</summary>
     public bool CanSell(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc) && AvailableSeats > 0;
 }
 
@@ -24,16 +24,15 @@ public sealed record DeskBooking(
 
 public sealed record BookingEmail(Guid Id, string Kind, string Status, int Attempts, string? LastError, DateTime? SentAt, DateTime CreatedAt);
 
-/// <summary>What the front desk reads: the day's board, manifests, and booking search with partial matches.</summary>
 public sealed class DeskRepository(NpgsqlDataSource db)
 {
     public const int MaxSearchResults = 50;
 
     /// <summary>One board row per departure: seats sold, boarded and the booking count. Callers add where / group by.</summary>
-    private const string BoardSelect = """
+    private const string BoardSelect = $"""
             select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status, d.capacity, d.available_seats,
-                   coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
-                   (count(bk.id) filter (where bk.status = 'confirmed'))::int as bookings,
+                   coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
+                   (count(bk.id) filter (where bk.status = '{StatusSql.Confirmed}'))::int as bookings,
                    d.price_per_seat
             from departures d
             join boats b on b.id = d.boat_id
@@ -61,14 +60,13 @@ public sealed class DeskRepository(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<BoardRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
     }
 
-    /// <summary>Every booking on a departure, confirmed first, by name.</summary>
     public async Task<IReadOnlyList<ManifestRow>> ManifestAsync(Guid departureId, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select id as booking_id, confirmation_code, full_name, phone, email, seats_booked, total_price, status, checked_in_at, channel, created_at
             from bookings
             where departure_id = @departureId
-            order by status <> 'confirmed', lower(full_name), created_at
+            order by status <> '{StatusSql.Confirmed}', lower(full_name), created_at
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<ManifestRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct))).AsList();
@@ -81,7 +79,6 @@ public sealed class DeskRepository(NpgsqlDataSource db)
             BookingSelect + " where bk.id = @bookingId", new { bookingId }, cancellationToken: ct));
     }
 
-    /// <summary>Bookings whose code, email, phone or name contains the text; newest departures first.</summary>
     public async Task<IReadOnlyList<DeskBooking>> SearchAsync(string text, CancellationToken ct)
     {
         var term = text.Trim();
@@ -113,9 +110,9 @@ public sealed class DeskRepository(NpgsqlDataSource db)
     /// <summary>Queues the booking's current confirmation again (or its cancellation, if cancelled); false when it has no email address.</summary>
     public async Task<bool> QueueResendAsync(Guid bookingId, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             insert into email_outbox (kind, booking_id, recipient)
-            select case when status = 'cancelled' then 'booking_cancelled' else 'booking_confirmed' end, id, email
+            select case when status = '{StatusSql.Cancelled}' then '{EmailKinds.BookingCancelled}' else '{EmailKinds.BookingConfirmed}' end, id, email
             from bookings where id = @bookingId and email is not null
             """;
         await using var connection = await db.OpenConnectionAsync(ct);

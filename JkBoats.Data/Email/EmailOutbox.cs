@@ -3,18 +3,14 @@ using Npgsql;
 
 namespace JkBoats.Data.Email;
 
-/// <summary>An outbox row claimed by one worker until its lease runs out.</summary>
 public sealed record ClaimedEmail(Guid Id, string Kind, Guid BookingId, string Recipient, int Attempts);
 
 public sealed record OutboxRow(
     Guid Id, string Kind, Guid BookingId, string Recipient, string Status, int Attempts, DateTime NextAttemptAt,
     DateTime? ClaimedUntil, string? ClaimedBy, string? LastError, DateTime? SentAt, DateTime CreatedAt);
 
-/// <summary>
-/// The email outbox. Rows are queued inside the transaction that makes them necessary (see BookingEngine); workers
-/// claim due rows with a lease, send them outside any transaction and record the result. A claim whose lease ran out
-/// (its worker died) is due again, so every row is sent at least once.
-/// </summary>
+/// <summary>Rows are queued inside the transaction that needs them and claimed with a lease; a claim whose lease ran out (its
+/// worker died) is due again, so every row is sent at least once.</summary>
 public sealed class EmailOutbox(NpgsqlDataSource db)
 {
     public async Task<IReadOnlyList<ClaimedEmail>> ClaimDueAsync(string workerId, int batchSize, TimeSpan lease, CancellationToken ct)
@@ -84,7 +80,6 @@ public sealed class EmailOutbox(NpgsqlDataSource db)
         await ExecuteAsync(sql, new { ids = ids.ToArray(), workerId }, ct);
     }
 
-    /// <summary>How long until the next row falls due (zero if one is due now), or null when nothing is waiting.</summary>
     public async Task<TimeSpan?> NextDueInAsync(CancellationToken ct)
     {
         const string sql = """

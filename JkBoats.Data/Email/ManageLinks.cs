@@ -12,14 +12,11 @@ public sealed class ManageLinkOptions
     /// <summary>Secret for signing manage links. When empty, one is generated once and kept in app_secrets.</summary>
     public string? ManageLinkKey { get; set; }
 
-    /// <summary>Where customers reach the site; links in emails start with it.</summary>
     public string PublicBaseUrl { get; set; } = "http://localhost:5000";
 }
 
-/// <summary>
-/// Signed, unguessable links to one booking: base64url(booking id) "." base64url(HMAC-SHA256(key, booking id)).
-/// Every instance and restart shares the key, so a link keeps working.
-/// </summary>
+/// <summary>Signed, unguessable links to one booking: base64url(booking id) "." base64url(HMAC-SHA256(key, booking id)).
+/// Every instance and restart shares the key, so a link keeps working.</summary>
 public sealed class ManageLinks(NpgsqlDataSource db, IOptions<ManageLinkOptions> options)
 {
     public const string PathPrefix = "/bookings/manage/";
@@ -35,10 +32,8 @@ public sealed class ManageLinks(NpgsqlDataSource db, IOptions<ManageLinkOptions>
         return $"{Base64Url.EncodeToString(id)}.{Base64Url.EncodeToString(mac)}";
     }
 
-    /// <summary>
-    /// The key that opens a booking's printable confirmation (code and QR): HMAC-SHA256 over a purpose label and the id, so
-    /// it differs from the manage token and shows the ticket without giving the power to change it.
-    /// </summary>
+    /// <summary>The key that opens a booking's printable confirmation (code and QR): HMAC-SHA256 over a purpose label and the id, so
+    /// it differs from the manage token and shows the ticket without giving the power to change it.</summary>
     public async Task<string> ConfirmationKeyAsync(Guid bookingId, CancellationToken ct) =>
         Base64Url.EncodeToString(HMACSHA256.HashData(await KeyAsync(ct), ConfirmationPayload(bookingId)));
 
@@ -57,7 +52,6 @@ public sealed class ManageLinks(NpgsqlDataSource db, IOptions<ManageLinkOptions>
     public async Task<Uri> UrlForAsync(Guid bookingId, CancellationToken ct) =>
         new($"{options.Value.PublicBaseUrl.TrimEnd('/')}{PathPrefix}{await TokenForAsync(bookingId, ct)}");
 
-    /// <summary>The booking a token was signed for, or null for anything forged, altered or malformed.</summary>
     public async Task<Guid?> ReadAsync(string? token, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)

@@ -10,7 +10,6 @@ public sealed class OutboxSignal
 
     public void Poke() => _pokes.Writer.TryWrite(true);
 
-    /// <summary>Waits for a poke or the timeout, whichever comes first; true when poked.</summary>
     public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
         if (_pokes.Reader.TryRead(out _))

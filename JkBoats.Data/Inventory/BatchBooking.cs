@@ -5,12 +5,9 @@ using Microsoft.Extensions.Logging;
 
 namespace JkBoats.Data.Inventory;
 
-/// <summary>
-/// One transaction for a batch of booking requests on one departure, in three round trips: (1) the timeouts, earlier
-/// bookings with the same idempotency keys and, last, the departure's lock; (2) the customers, bookings, emails and
-/// seats of all accepted requests, in one statement; (3) commit. Each request is all-or-nothing with its own answer,
-/// decided in arrival order as if the requests had run one after another.
-/// </summary>
+/// <summary>One transaction for a batch of booking requests on one departure, in three round trips: (1) the timeouts, earlier bookings with the same
+/// idempotency keys and, last, the departure's lock; (2) the customers, bookings, emails and seats of all accepted requests, in one statement; (3)
+/// commit. Each request is all-or-nothing with its own answer, decided in arrival order as if the requests had run one after another.</summary>
 internal static class BatchBooking
 {
     public static async Task<BookingOutcome[]> DecideAsync(LockScope scope, IReadOnlyList<PendingBooking> batch, DateTime nowUtc, ILogger log)
@@ -80,9 +77,8 @@ internal static class BatchBooking
             return outcomes; // rolled back: a refused request writes nothing
         }
 
-        // One statement under the lock: the customers (only of accepted requests, in email order, the last request's
-        // name and phone winning), the bookings, their confirmation emails (committed with the bookings or not at all)
-        // and the seats taken.
+        // One statement under the lock: the customers (only of accepted requests, in email order, the last request's name and phone winning), the
+        // bookings, their confirmation emails (committed with the bookings or not at all) and the seats taken.
         const string takeSeats = """
             with customer_rows as (
                 select distinct on (coalesce(lower(c.email), c.id::text)) c.id, c.email, c.full_name, c.phone

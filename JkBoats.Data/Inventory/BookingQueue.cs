@@ -3,18 +3,14 @@ using JkBoats.Data.Bookings;
 
 namespace JkBoats.Data.Inventory;
 
-/// <summary>A booking request waiting for its departure's next transaction.</summary>
 internal sealed record PendingBooking(BookingCommand Command, string Fingerprint, long Started)
 {
     public TaskCompletionSource<BookingOutcome> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>
-/// Coalesces concurrent booking requests per departure: while a transaction for a departure runs, new requests for it
-/// wait, and the next transaction decides up to a batch of them in arrival order. A hot departure then pays one lock
-/// wait and one commit per batch instead of per request. A second request with an idempotency key already in the batch
-/// is answered after the first, as if it had come next.
-/// </summary>
+/// <summary>Coalesces concurrent booking requests per departure: while a transaction for a departure runs, new requests for it wait, and the next
+/// transaction decides up to a batch of them in arrival order. A hot departure then pays one lock wait and one commit per batch instead of per
+/// request. A second request with an idempotency key already in the batch is answered after the first, as if it had come next.</summary>
 internal sealed class BookingQueue(Func<IReadOnlyList<PendingBooking>, Task> decideBatch, Func<int> maxBatch)
 {
     private readonly ConcurrentDictionary<Guid, DepartureQueue> _queues = new();

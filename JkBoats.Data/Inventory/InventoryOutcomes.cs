@@ -44,7 +44,6 @@ public enum CheckInResult
     Busy,
 }
 
-/// <summary>Which booking to check in (by id or by confirmation code) and where it must belong.</summary>
 public sealed record CheckInRequest(Guid? BookingId, string? Code, bool CheckedIn, string ChangedBy)
 {
     /// <summary>The booking must be on this departure (the manifest).</summary>
@@ -54,7 +53,6 @@ public sealed record CheckInRequest(Guid? BookingId, string? Code, bool CheckedI
     public (DateTime FromUtc, DateTime ToUtc)? Window { get; init; }
 }
 
-/// <summary>The booking as found, for the desk's message; null when none was found.</summary>
 public sealed record CheckInBooking(
     Guid BookingId, string ConfirmationCode, BookingStatus Status, string FullName, int SeatsBooked, DateTime? CheckedInAt,
     Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName);

@@ -2,10 +2,8 @@ using System.Diagnostics;
 
 namespace JkBoats.Data.Inventory;
 
-/// <summary>
-/// When the current transaction attempt got its departure locks: the code that takes the locks marks it, the code
-/// that runs the transaction reads it to tell time waiting for the locks from time holding them.
-/// </summary>
+/// <summary>When the current transaction attempt got its departure locks: the code that takes the locks marks it, the code
+/// that runs the transaction reads it to tell time waiting for the locks from time holding them.</summary>
 public sealed class LockTiming
 {
     private static readonly AsyncLocal<LockTiming?> CurrentAttempt = new();
@@ -18,7 +16,6 @@ public sealed class LockTiming
 
     public TimeSpan Held => Waited is null ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_acquiredAt);
 
-    /// <summary>Starts timing a new attempt in the current async flow.</summary>
     public static LockTiming Begin() => CurrentAttempt.Value = new LockTiming();
 
     public static long StartWaiting() => Stopwatch.GetTimestamp();

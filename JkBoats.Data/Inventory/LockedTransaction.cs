@@ -8,19 +8,16 @@ using Npgsql;
 
 namespace JkBoats.Data.Inventory;
 
-/// <summary>
-/// The one runner for transactions that change seats: one lock wait budget shared by all attempts, retried whole on
+/// <summary>The one runner for transactions that change seats: one lock wait budget shared by all attempts, retried whole on
 /// deadlock, serialization failure, a unique violation (a concurrent twin or code collision) or an explicit
 /// <see cref="LockScope.RetryAsync"/>, answered "busy" when the budget is spent or the database is unreachable. After a
-/// commit it raises the availability signal (listing caches drop what they hold) and wakes the outbox worker.
-/// </summary>
+/// commit it raises the availability signal (listing caches drop what they hold) and wakes the outbox worker.</summary>
 public sealed class LockedTransaction(
     NpgsqlDataSource db, IOptions<JkBoatsOptions> options, TimeProvider clock, OpsMetrics metrics, AvailabilitySignal availability,
     OutboxSignal outbox, ILogger<LockedTransaction> log)
 {
     private const int MaxUniqueViolationRetries = 5;
 
-    /// <param name="operation">Metric label, e.g. "cancel_booking".</param>
     /// <param name="startedAt">When the wait for this work began (a queued booking's arrival); now when null.</param>
     public async Task<T> RunAsync<T>(string operation, Func<LockScope, Task<T>> work, Func<T> busy, CancellationToken ct, long? startedAt = null)
     {
@@ -96,7 +93,6 @@ public sealed class LockedTransaction(
             }
             finally
             {
-                // One lock wait and one hold per transaction attempt.
                 if (timing.Waited is { } waited)
                 {
                     metrics.LockWait(operation, waited);
@@ -125,10 +121,8 @@ public sealed class LockedTransaction(
     }
 }
 
-/// <summary>
-/// One attempt of a <see cref="LockedTransaction"/>: its connection and transaction, the departure locks (taken with the
-/// lock and statement timeouts in the same round trip) and the commit.
-/// </summary>
+/// <summary>One attempt of a <see cref="LockedTransaction"/>: its connection and transaction, the departure locks (taken with the
+/// lock and statement timeouts in the same round trip) and the commit.</summary>
 public sealed class LockScope
 {
     /// <summary>Prefix for the first statement of an attempt that takes its locks in its own SQL.</summary>
@@ -156,17 +150,13 @@ public sealed class LockScope
 
     internal bool QueuedEmails { get; private set; }
 
-    /// <summary>A departure was locked, so the commit may have changed seats.</summary>
     internal bool LockedSeats { get; private set; }
 
-    /// <summary>
-    /// lock_timeout counts each lock wait on its own, and a queued row lock is two waits (the tuple, then its holder):
-    /// capping every statement by the remaining budget keeps a "busy" answer on time.
-    /// </summary>
+    /// <summary>lock_timeout counts each lock wait on its own, and a queued row lock is two waits (the tuple, then its holder):
+    /// capping every statement by the remaining budget keeps a "busy" answer on time.</summary>
     public static string StatementTimeoutWithin(TimeSpan lockBudget, TimeSpan statementTimeout) =>
         $"{(int)Math.Min(statementTimeout.TotalMilliseconds, Math.Max(1, lockBudget.TotalMilliseconds) + 500)}ms";
 
-    /// <summary>The given parameters plus the timeouts that <see cref="SetTimeouts"/> reads.</summary>
     public DynamicParameters WithTimeouts(object parameters)
     {
         var all = new DynamicParameters(parameters);
@@ -197,7 +187,6 @@ public sealed class LockScope
         return rows;
     }
 
-    /// <summary>Queues an email of the given kind for each booking that has an address, inside this transaction.</summary>
     public Task QueueEmailsAsync(string kind, IReadOnlyCollection<Guid> bookingIds)
     {
         const string sql = """

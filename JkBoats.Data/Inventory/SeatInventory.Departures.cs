@@ -8,10 +8,8 @@ public sealed record DepartureEdit(DateTime DepartureTimeUtc, decimal PricePerSe
 
 public sealed partial class SeatInventory
 {
-    /// <summary>
-    /// Edits time, price, destination and boat. A new boat brings its capacity; refused, with the numbers, when it
-    /// would leave fewer seats than are already booked.
-    /// </summary>
+    /// <summary>Edits time, price, destination and boat. A new boat brings its capacity; refused, with the numbers, when it
+    /// would leave fewer seats than are already booked.</summary>
     public Task<ScheduleOutcome> EditDepartureAsync(Guid departureId, DepartureEdit edit, CancellationToken ct) =>
         _locked.RunAsync("edit_departure", async scope =>
         {
@@ -58,10 +56,8 @@ public sealed partial class SeatInventory
             return new ScheduleOutcome(ScheduleResult.Done, Booked: booked, NewCapacity: capacity);
         }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
 
-    /// <summary>
-    /// Cancels a departure (weather). Without a target every confirmed booking on it is cancelled and its seats
-    /// released; with one, every confirmed booking moves there instead, all or nothing. Returns the affected bookings.
-    /// </summary>
+    /// <summary>Cancels a departure (weather). Without a target every confirmed booking on it is cancelled and its seats
+    /// released; with one, every confirmed booking moves there instead, all or nothing. Returns the affected bookings.</summary>
     public async Task<(ScheduleOutcome Outcome, IReadOnlyList<Guid> Bookings)> CancelDepartureAsync(
         Guid departureId, string reason, Guid? moveTo, string changedBy, CancellationToken ct)
     {
@@ -125,7 +121,7 @@ public sealed partial class SeatInventory
             await scope.Connection.ExecuteAsync(scope.Command(cancelDeparture, new { reason, departureId, cancelled = DepartureStatus.Cancelled.Name() }));
             await scope.QueueEmailsAsync(moveTo is null ? EmailKinds.BookingCancelled : EmailKinds.BookingMoved, affected);
             await scope.CommitAsync();
-            _log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? "cancelled" : "moved");
+            _log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? BookingStatus.Cancelled.Name() : "moved");
             return new ScheduleOutcome(ScheduleResult.Done, affected.Count, booked);
         }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
         return (outcome, outcome.Succeeded ? affected : []);

@@ -7,11 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace JkBoats.Data.Inventory;
 
-/// <summary>
-/// Every operation that changes a departure's seats, and check-in. Each is one <see cref="LockedTransaction"/> that
-/// locks the departure row(s) first, several in ascending id order, so for every departure at every moment
-/// available_seats + confirmed seats = capacity and 0 &lt;= available_seats &lt;= capacity.
-/// </summary>
+/// <summary>Each operation locks its departure rows first (ascending id), so available_seats + confirmed seats = capacity and
+/// 0 &lt;= available_seats &lt;= capacity hold for every departure at every moment.</summary>
 public sealed partial class SeatInventory
 {
     private readonly LockedTransaction _locked;
@@ -134,10 +131,8 @@ public sealed partial class SeatInventory
             return new ChangeOutcome(ChangeResult.Done);
         }, () => new ChangeOutcome(ChangeResult.Busy), ct));
 
-    /// <summary>
-    /// Marks a confirmed booking boarded, or undoes that, refusing a booking of another departure or day than the desk
-    /// is boarding. Seats do not change, so the booking row's lock is enough.
-    /// </summary>
+    /// <summary>Marks a confirmed booking boarded, or undoes that, refusing a booking of another departure or day than the desk
+    /// is boarding. Seats do not change, so the booking row's lock is enough.</summary>
     public Task<CheckInOutcome> CheckInAsync(CheckInRequest request, CancellationToken ct) =>
         _locked.RunAsync("check_in", async scope =>
         {
@@ -187,10 +182,8 @@ public sealed partial class SeatInventory
             return new CheckInOutcome(CheckInResult.Done, booking with { CheckedInAt = checkedInAt });
         }, () => new CheckInOutcome(CheckInResult.Busy), ct);
 
-    /// <summary>
-    /// Locks the booking's departure (and any others given) in id order, then the booking; null when there is no such
-    /// booking. A booking moved between reading its departure and locking it runs the attempt again.
-    /// </summary>
+    /// <summary>Locks the booking's departure (and any others given) in id order, then the booking; null when there is no such
+    /// booking. A booking moved between reading its departure and locking it runs the attempt again.</summary>
     private static async Task<(IReadOnlyList<LockedDeparture> Departures, LockedBooking Booking)?> LockBookingAsync(
         LockScope scope, Guid bookingId, params Guid[] alsoLock)
     {

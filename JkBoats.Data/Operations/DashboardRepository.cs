@@ -7,35 +7,31 @@ public sealed record DaySeats(DateOnly Day, int Seats, int Capacity);
 
 public sealed record OutboxHealth(int Pending, int Sending, int Failed, int Sent, int Dead, DateTime? OldestUnsentAt)
 {
-    /// <summary>Waiting to go out: new, being sent, or failed and due for another try.</summary>
     public int Unsent => Pending + Sending + Failed;
 }
 
-/// <summary>The numbers behind the staff dashboard and the outbox gauges; read-only queries.</summary>
 public sealed class DashboardRepository(NpgsqlDataSource db, OperatorCalendar calendar)
 {
-    /// <summary>Seats of confirmed bookings made on each of the last <paramref name="days"/> local days, today included.</summary>
     public async Task<IReadOnlyList<DaySeats>> SeatsSoldPerDayAsync(int days, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select (created_at at time zone @timeZone)::date as day, sum(seats_booked)::int as seats, 0 as capacity
             from bookings
-            where status = 'confirmed' and created_at >= @fromUtc and created_at < @toUtc
+            where status = '{StatusSql.Confirmed}' and created_at >= @fromUtc and created_at < @toUtc
             group by 1
             """;
         var first = calendar.Today.AddDays(1 - days);
         return await PerDayAsync(sql, first, days, ct);
     }
 
-    /// <summary>Seats of confirmed bookings, and seats offered, on departures of each of the next <paramref name="days"/> local days.</summary>
     public async Task<IReadOnlyList<DaySeats>> BookedAheadAsync(int days, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select (d.departure_time at time zone @timeZone)::date as day,
                    coalesce(sum(d.capacity - d.available_seats), 0)::int as seats,
                    coalesce(sum(d.capacity), 0)::int as capacity
             from departures d
-            where d.status = 'scheduled' and d.departure_time >= @fromUtc and d.departure_time < @toUtc
+            where d.status = '{StatusSql.Scheduled}' and d.departure_time >= @fromUtc and d.departure_time < @toUtc
             group by 1
             """;
         return await PerDayAsync(sql, calendar.Today, days, ct);
@@ -86,16 +82,15 @@ public sealed class DashboardRepository(NpgsqlDataSource db, OperatorCalendar ca
         return (await connection.QueryAsync<OutboxListRow>(new CommandDefinition(sql, new { statuses, limit }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>Confirmed bookings made on one local day, newest first.</summary>
     public async Task<IReadOnlyList<SoldBooking>> BookingsMadeOnAsync(DateOnly day, int limit, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select bk.id as booking_id, bk.confirmation_code, bk.seats_booked, bk.channel, bk.created_at,
                    d.departure_time, d.destination, b.name as boat_name
             from bookings bk
             join departures d on d.id = bk.departure_id
             join boats b on b.id = d.boat_id
-            where bk.status = 'confirmed' and bk.created_at >= @fromUtc and bk.created_at < @toUtc
+            where bk.status = '{StatusSql.Confirmed}' and bk.created_at >= @fromUtc and bk.created_at < @toUtc
             order by bk.created_at desc
             limit @limit
             """;

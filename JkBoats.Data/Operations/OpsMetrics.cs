@@ -38,10 +38,8 @@ public static class Outcomes
     public static string Label(this BookingChannel channel) => channel.ToString().ToLowerInvariant();
 }
 
-/// <summary>
-/// The application's own Prometheus metrics, in the app's registry (one per app instance, so test apps in one
-/// process never share counters). The last 24 hours of booking outcomes are also kept per hour for the dashboard.
-/// </summary>
+/// <summary>The application's own Prometheus metrics, in the app's registry (one per app instance, so test apps in one
+/// process never share counters). The last 24 hours of booking outcomes are also kept per hour for the dashboard.</summary>
 public sealed class OpsMetrics
 {
     private static readonly double[] LockBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5];
@@ -150,7 +148,6 @@ public sealed class RecentOutcomes(TimeProvider clock)
         }
     }
 
-    /// <summary>Counts per outcome over the last 24 hours, every known outcome present.</summary>
     public IReadOnlyDictionary<string, long> Last24Hours()
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds() / 3600;

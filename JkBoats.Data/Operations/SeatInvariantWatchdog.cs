@@ -12,25 +12,21 @@ public sealed record InvariantCheck(DateTimeOffset CheckedAt, int DeparturesChec
     public bool Holds => Violations.Count == 0;
 }
 
-/// <summary>
-/// Checks the promise the booking engine makes: for every departure from a day ago onwards,
-/// available_seats + confirmed seats = capacity and 0 &lt;= available_seats &lt;= capacity. A violation is a
-/// critical log event per departure, a metric, and (through <see cref="Last"/>) a red banner on the staff dashboard.
-/// </summary>
+/// <summary>Checks the seat invariant of <see cref="Inventory.SeatInventory"/> for departures from a day ago on; a violation is
+/// logged as critical, counted, and shown as a red banner on the dashboard.</summary>
 public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider clock, OpsMetrics metrics, ILogger<SeatInvariantWatchdog> log)
 {
     private static readonly TimeSpan LookBack = TimeSpan.FromDays(1);
 
-    /// <summary>The latest check on this instance, or null before the first.</summary>
     public InvariantCheck? Last { get; private set; }
 
     public async Task<InvariantCheck> CheckAsync(CancellationToken ct)
     {
         // One statement: its snapshot sees every booking transaction either whole or not at all.
-        const string sql = """
+        const string sql = $"""
             with seats as (
                 select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.capacity, d.available_seats,
-                       coalesce(sum(bk.seats_booked) filter (where bk.status = 'confirmed'), 0)::int as confirmed_seats
+                       coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}'), 0)::int as confirmed_seats
                 from departures d
                 join boats b on b.id = d.boat_id
                 left join bookings bk on bk.departure_id = d.id

@@ -2,7 +2,6 @@ using System.Globalization;
 
 namespace JkBoats.Data.Schedule;
 
-/// <summary>Reads the admin schedule forms' text fields against the operator's calendar; each error names its field.</summary>
 public sealed class ScheduleInput(OperatorCalendar calendar)
 {
     public const decimal MaxPrice = 10_000m;
@@ -68,6 +67,5 @@ public sealed class ScheduleInput(OperatorCalendar calendar)
         return utc;
     }
 
-    /// <summary>A recurring plan may not start before today.</summary>
     public bool StartsInThePast(DateOnly from) => from < calendar.Today;
 }

@@ -19,9 +19,9 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar cal
 
     public async Task<IReadOnlyList<BoatRow>> ListBoatsAsync(CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select b.id, b.name, b.capacity, b.has_ac, b.retired_at,
-                   (select count(*) from departures d where d.boat_id = b.id and d.departure_time >= now() and d.status = 'scheduled') as upcoming_departures
+                   (select count(*) from departures d where d.boat_id = b.id and d.departure_time >= now() and d.status = '{StatusSql.Scheduled}') as upcoming_departures
             from boats b
             order by b.retired_at is not null, b.name
             """;
@@ -77,7 +77,6 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar cal
         return id is null ? new ScheduleOutcome(ScheduleResult.Duplicate) : new ScheduleOutcome(ScheduleResult.Done, 1, Id: id);
     }
 
-    /// <summary>Every departure a recurring plan describes, in the operator's local time, marking those the boat already has.</summary>
     public async Task<IReadOnlyList<PlannedDeparture>> PreviewAsync(RecurringPlan plan, CancellationToken ct)
     {
         var planned = new List<(DateTime Local, DateTime Utc)>();
@@ -100,7 +99,6 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar cal
         return planned.DistinctBy(p => p.Utc).Select(p => new PlannedDeparture(p.Local, p.Utc, existing.Contains(p.Utc))).ToList();
     }
 
-    /// <summary>Creates the plan's departures in one transaction, skipping those that already exist.</summary>
     public async Task<ScheduleOutcome> CreateRecurringAsync(RecurringPlan plan, CancellationToken ct)
     {
         var planned = await PreviewAsync(plan, ct);

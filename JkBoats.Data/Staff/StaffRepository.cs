@@ -15,12 +15,10 @@ public sealed record StaffMember(
     Guid Id, string Email, string DisplayName, string Role, string PasswordHash, int FailedAttempts, int LockoutCount,
     DateTime? LockedUntil, bool IsActive, Guid SecurityStamp, DateTime? LastSignInAt);
 
-/// <summary>What a session cookie is checked against on every request.</summary>
 public sealed record StaffSessionState(Guid SecurityStamp, bool IsActive);
 
 public sealed class StaffRepository(NpgsqlDataSource db)
 {
-    /// <summary>Failed sign-ins in a row that lock an account.</summary>
     public const int MaxFailedAttempts = 5;
 
     public async Task<StaffMember?> FindByEmailAsync(string email, CancellationToken ct)
@@ -58,7 +56,6 @@ public sealed class StaffRepository(NpgsqlDataSource db)
         return (await connection.QueryAsync<StaffMember>(new CommandDefinition(Select + " order by is_active desc, lower(display_name)", cancellationToken: ct))).AsList();
     }
 
-    /// <summary>Adds a member of staff, or (when <paramref name="replace"/>) resets an existing one's name, role and password.</summary>
     public async Task<Guid?> AddAsync(string email, string displayName, string role, string passwordHash, bool replace, CancellationToken ct)
     {
         const string insert = """

@@ -4,7 +4,6 @@ using System.Text.Json;
 
 namespace JkBoats.Tests.Api;
 
-/// <summary>Posts bookings the way an API client does and reads the answers as JSON.</summary>
 public static class BookingApi
 {
     public sealed record Answer(int Status, JsonElement Body, HttpResponseMessage Response);

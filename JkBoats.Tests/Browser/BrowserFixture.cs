@@ -8,12 +8,8 @@ using Microsoft.Playwright;
 
 namespace JkBoats.Tests.Browser;
 
-/// <summary>
-/// The site with demo data on its own database, and one headless Chromium (the machine's own, never a downloaded one).
-/// Screenshots go to &lt;repo&gt;/TestResults/screenshots.
-/// No browser call waits without end: actions and expectations time out on their own, axe after <see cref="AxeLimit"/>,
-/// and every browser context closes itself after <see cref="TestLimit"/>, so a stuck test fails instead of hanging the run.
-/// </summary>
+/// <summary>The machine's own headless Chromium, never a downloaded one. Every browser call and context has a time limit, so a stuck
+/// test fails instead of hanging the run.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public static readonly TimeSpan TestLimit = TimeSpan.FromSeconds(90);
@@ -90,7 +86,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
     }
 
-    /// <summary>axe-core on the page as it finally looks: no serious or critical violation.</summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {
         await SettledAsync(page);
@@ -99,7 +94,6 @@ public sealed class BrowserFixture : IAsyncLifetime
         Assert.True(bad.Count == 0, $"axe on {page.Url}: " + string.Join("; ", bad.Select(Describe)));
     }
 
-    /// <summary>Waits until htmx has finished every request, swap and settle transition on the page.</summary>
     public static async Task SettledAsync(IPage page)
     {
         if (!ContextsWithoutScript.TryGetValue(page.Context, out _))
@@ -108,10 +102,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>
-    /// axe-core never finishes in a page with JavaScript disabled (a plain evaluate does, axe.run does not), so it checks the same
-    /// DOM and styles in a page of the same size that runs none of the site's scripts.
-    /// </summary>
+    /// <summary>axe-core never finishes in a page with JavaScript disabled (a plain evaluate does, axe.run does not), so it checks the same
+    /// DOM and styles in a page of the same size that runs none of the site's scripts.</summary>
     private static async Task<AxeResult> RunAxeOnSnapshotAsync(IPage page)
     {
         var html = await page.ContentAsync();
@@ -225,7 +217,6 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 }
 
-/// <summary>One test's page; disposing it closes its browser context, whether the test passed or failed.</summary>
 public sealed class BrowserTab(IPage page) : IAsyncDisposable
 {
     public IPage Page { get; } = page;

@@ -11,10 +11,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Data;
 
-/// <summary>
-/// Concurrent requests for one departure are booked together, a batch per transaction: each still gets its own
-/// all-or-nothing answer, as if the requests had come one by one.
-/// </summary>
+/// <summary>Concurrent requests for one departure are booked together, a batch per transaction: each still gets its own
+/// all-or-nothing answer, as if the requests had come one by one.</summary>
 public sealed class BookingCoalescingTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private NpgsqlDataSource _db = null!;

@@ -5,10 +5,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Data;
 
-/// <summary>
-/// The storm must be able to catch an oversell: the same storm against a read-check-write without the
-/// departure lock (test-only SQL, never shipped) oversells, and the invariant check sees it.
-/// </summary>
+/// <summary>The storm must be able to catch an oversell: the same storm against a read-check-write without the
+/// departure lock (test-only SQL, never shipped) oversells, and the invariant check sees it.</summary>
 public sealed class UnlockedBookingNegativeControlTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private NpgsqlDataSource _db = null!;

@@ -5,7 +5,6 @@ using Npgsql;
 
 namespace JkBoats.Tests.Email;
 
-/// <summary>A fresh database, a loopback SMTP server and any number of app instances sharing both.</summary>
 public sealed class EmailTestBed : IAsyncDisposable
 {
     public const string TimeZone = "Europe/Athens";
@@ -34,7 +33,6 @@ public sealed class EmailTestBed : IAsyncDisposable
     public static async Task<EmailTestBed> CreateAsync(SmtpTestServer? smtp = null) =>
         new(await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_email"), smtp ?? SmtpTestServer.Start());
 
-    /// <summary>An app instance whose worker sends to the test SMTP server on a fast test schedule.</summary>
     public JkBoatsApp StartApp(IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>

@@ -6,10 +6,8 @@ using MimeKit;
 
 namespace JkBoats.Tests.Email;
 
-/// <summary>
-/// A small real SMTP server on loopback: enough of RFC 5321 for MailKit (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP,
-/// QUIT). It records every RCPT attempt and every accepted message, and can answer RCPT with any reply code.
-/// </summary>
+/// <summary>A small real SMTP server on loopback: enough of RFC 5321 for MailKit (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP,
+/// QUIT). It records every RCPT attempt and every accepted message, and can answer RCPT with any reply code.</summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
     public sealed record Delivery(MimeMessage Message, IReadOnlyList<string> Recipients, DateTime ReceivedAt);
@@ -33,7 +31,6 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>Reply code for a RCPT given the address and how many times it was tried (1 = first); null accepts it.</summary>
     public Func<string, int, int?> RecipientReply { get; set; } = (_, _) => null;
 
-    /// <summary>Time the server takes to accept a message after its data arrived.</summary>
     public TimeSpan DataDelay { get; set; } = TimeSpan.Zero;
 
     public IReadOnlyList<Delivery> Deliveries => [.. _deliveries];

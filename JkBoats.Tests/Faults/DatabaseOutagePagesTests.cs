@@ -7,11 +7,9 @@ using Npgsql;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// While PostgreSQL (a private cluster) is down, every page answers 503 with Retry-After, signed in or not, in Development
+/// <summary>While PostgreSQL (a private cluster) is down, every page answers 503 with Retry-After, signed in or not, in Development
 /// and Production alike: the session check that cannot reach the database is the service being busy, neither a 500 nor a
-/// sign-out (the same cookie works again once the database is back).
-/// </summary>
+/// sign-out (the same cookie works again once the database is back).</summary>
 public sealed class DatabaseOutagePagesTests
 {
     [Fact]

@@ -9,10 +9,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// PostgreSQL (a private cluster) stopped in the middle of a booking storm and started again: clients get 503s meanwhile,
-/// never another error, and retrying with their idempotency keys each ends with exactly one booking and its email row.
-/// </summary>
+/// <summary>PostgreSQL (a private cluster) stopped in the middle of a booking storm and started again: clients get 503s meanwhile,
+/// never another error, and retrying with their idempotency keys each ends with exactly one booking and its email row.</summary>
 public sealed class DatabaseRestartTests(ITestOutputHelper output)
 {
     private const int Clients = 90;

@@ -9,10 +9,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// One of two app processes SIGKILLed in the middle of a booking storm while it holds claimed emails leaves no
-/// half-written booking, every 201 committed, and its claimed emails sent by the other process once their lease expires.
-/// </summary>
+/// <summary>One of two app processes SIGKILLed in the middle of a booking storm while it holds claimed emails leaves no
+/// half-written booking, every 201 committed, and its claimed emails sent by the other process once their lease expires.</summary>
 public sealed class KilledInstanceTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(6);
@@ -98,7 +96,6 @@ public sealed class KilledInstanceTests(ITestOutputHelper output)
             """);
         Assert.Equal(0, withoutEmail);
 
-        // Every 201 has its committed booking.
         var answered = outcomes.Where(o => o.Status == 201).Select(o => o.BookingId!.Value).ToArray();
         var committed = await connection.ExecuteScalarAsync<long>(
             "select count(*) from bookings where id = any(@ids) and status = 'confirmed'", new { ids = answered });

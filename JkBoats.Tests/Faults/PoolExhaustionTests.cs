@@ -7,10 +7,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// Ten times more requests than the pool has connections, while every connection is slow, get quick 503s instead of
-/// waiting; the app never opens more connections than its cap and recovers by itself.
-/// </summary>
+/// <summary>Ten times more requests than the pool has connections, while every connection is slow, get quick 503s instead of
+/// waiting; the app never opens more connections than its cap and recovers by itself.</summary>
 public sealed class PoolExhaustionTests(ITestOutputHelper output)
 {
     private const int PoolSize = 10;

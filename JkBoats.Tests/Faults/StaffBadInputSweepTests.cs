@@ -8,11 +8,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// Hostile values posted by a signed-in admin with a valid antiforgery token to every staff form never cause a 5xx; a
-/// refused post (the form again or a 4xx) changes no row in bookings, departures, boats or staff; what was accepted
-/// renders as text.
-/// </summary>
+/// <summary>Hostile values posted by a signed-in admin with a valid antiforgery token to every staff form never cause a 5xx; a refused post (the form
+/// again or a 4xx) changes no row in bookings, departures, boats or staff; what was accepted renders as text.</summary>
 [Collection(AppCollection.Name)]
 public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelper output)
 {
@@ -65,7 +62,6 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
         foreach (var value in Hostile)
         {
             var v = Shorten(value);
-            // Walk-in sale.
             var walkIn = $"/staff/departures/{walkInDeparture.DepartureId}/walk-in";
             var walkInValid = new Dictionary<string, string> { ["FullName"] = "Walk In", ["Phone"] = "+14155550132", ["Email"] = "walk@example.com", ["Seats"] = "1" };
             foreach (var field in new[] { "FullName", "Phone", "Email", "Seats", "IdempotencyKey" })
@@ -74,7 +70,6 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
             }
             // Booking move (cancel comes last: it ends the booking).
             await PostAsync($"booking move target={v}", $"/staff/bookings/{bookingId}", "form[action*='handler=Move']", new() { ["targetDepartureId"] = value });
-            // Boats: create and edit (of a boat of this test).
             foreach (var field in new[] { "name", "capacity", "hasAc" })
             {
                 var boat = new Dictionary<string, string> { ["name"] = $"Sweep Boat {Guid.NewGuid():N}"[..20], ["capacity"] = "12", ["hasAc"] = "true" };
@@ -85,7 +80,6 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
             }
             await PostAsync($"boat edit id={v}", "/staff/admin/boats", "form[action*='handler=Update']", new() { ["id"] = value, ["name"] = "Renamed", ["capacity"] = "12" });
             await PostAsync($"boat retire id={v}", "/staff/admin/boats", "form[action*='handler=Retire']", new() { ["id"] = value, ["retired"] = "true" });
-            // Departures: create, edit, recurring.
             var create = new Dictionary<string, string>
             {
                 ["boatId"] = editDeparture.BoatId.ToString(), ["destination"] = "Sweep Cove", ["price"] = "25.50", ["date"] = day, ["time"] = "07:15",
@@ -122,7 +116,6 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
             {
                 await PostAsync($"departure cancel moveTo={v}", cancel, "form.max-w-2xl", new() { ["reason"] = "Storm", ["moveTo"] = value });
             }
-            // Team: add, update (a teammate, never oneself), password.
             var add = new Dictionary<string, string>
             {
                 ["email"] = $"sweep.{Guid.NewGuid():N}@jkboats.example", ["displayName"] = "Sweep Person", ["role"] = "agent", ["password"] = "a long enough password",

@@ -7,10 +7,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// A departure whose row lock an idle foreign transaction holds answers its bookings 503 busy within the lock timeout,
-/// other departures book at once, and the server's idle-in-transaction timeout ends the session and frees the lock.
-/// </summary>
+/// <summary>A departure whose row lock an idle foreign transaction holds answers its bookings 503 busy within the lock timeout,
+/// other departures book at once, and the server's idle-in-transaction timeout ends the session and frees the lock.</summary>
 public sealed class StuckLockTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(2);

@@ -10,11 +10,9 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// Two app processes (<c>dotnet JkBoats.Web.dll</c>) on one database share the key ring in data_protection_keys: an
+/// <summary>Two app processes (<c>dotnet JkBoats.Web.dll</c>) on one database share the key ring in data_protection_keys: an
 /// antiforgery token or staff cookie issued by A is accepted by B, and a tampered staff cookie by neither (the negative
-/// control). Cookies are per host, not per port (as in a browser), so one cookie jar carries A's cookies to B.
-/// </summary>
+/// control). Cookies are per host, not per port (as in a browser), so one cookie jar carries A's cookies to B.</summary>
 public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 150_000)]
@@ -96,7 +94,6 @@ public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
         return await HtmlForms.ParseAsync(response, ct);
     }
 
-    /// <summary>Submits a form parsed from one instance's page to another instance: the same request, sent to that instance's port.</summary>
     private static async Task<HttpResponseMessage> PostFormAsync(
         HttpClient http, IHtmlDocument document, string selector, Uri instance, Dictionary<string, string> values, CancellationToken ct)
     {

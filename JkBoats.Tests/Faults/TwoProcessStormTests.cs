@@ -5,10 +5,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Faults;
 
-/// <summary>
-/// Two app processes (<c>dotnet JkBoats.Web.dll</c>: two runtimes, two pools) on one database fighting over five seats
-/// sell exactly five, refuse every other request as insufficient_capacity, and neither fails nor logs a deadlock.
-/// </summary>
+/// <summary>Two app processes (<c>dotnet JkBoats.Web.dll</c>: two runtimes, two pools) on one database fighting over five seats
+/// sell exactly five, refuse every other request as insufficient_capacity, and neither fails nor logs a deadlock.</summary>
 public sealed class TwoProcessStormTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 180_000)]

@@ -25,10 +25,8 @@ public sealed class AppFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => App.CreateHttpClient();
 
-    /// <summary>A new visitor of the site: own cookies, pages parsed as a browser would.</summary>
     public SiteSession NewSession() => new(App.BaseAddress);
 
-    /// <summary>Takes seats the way another customer would, through the app's own booking engine.</summary>
     public async Task TakeSeatsAsync(Guid departureId, int seats)
     {
         var engine = App.Services.GetRequiredService<SeatInventory>();

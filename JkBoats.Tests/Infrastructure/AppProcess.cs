@@ -6,11 +6,7 @@ using System.Runtime.InteropServices;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>
-/// The app as a real, separate OS process (<c>dotnet JkBoats.Web.dll</c> from the Release build) on its own loopback
-/// port: killed with SIGKILL (<see cref="Kill"/>) or stopped with SIGTERM (<see cref="Terminate"/>). Disposing always
-/// kills the process tree, so a failing test never leaves an app running.
-/// </summary>
+/// <summary>The Release build as a separate OS process; disposing kills the process tree, so a failing test never leaves an app running.</summary>
 public sealed class AppProcess : IAsyncDisposable
 {
     private const int Sigterm = 15;
@@ -31,10 +27,8 @@ public sealed class AppProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The last lines the app wrote to stdout/stderr (its console log), for diagnostics.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    /// <summary>The test settings as environment variables, with migrations left to the test and no watchdog.</summary>
     public static Dictionary<string, string?> DefaultSettings(string connectionString)
     {
         var settings = TestAppSettings.For(connectionString);
@@ -43,7 +37,6 @@ public sealed class AppProcess : IAsyncDisposable
         return settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
     }
 
-    /// <summary>Email settings sending to a loopback SMTP server on a fast test schedule with a short lease.</summary>
     public static Dictionary<string, string?> SmtpSettings(int smtpPort, TimeSpan lease) => new()
     {
         ["Email__Smtp__Host"] = "127.0.0.1",
@@ -56,7 +49,6 @@ public sealed class AppProcess : IAsyncDisposable
         ["Email__Worker__BackoffCap"] = "00:00:05",
     };
 
-    /// <summary>Starts the app and waits (bounded by <paramref name="ct"/> and 60 s) until <c>/health/ready</c> answers 200.</summary>
     public static async Task<AppProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
     {
         var root = RepositoryRoot();
@@ -137,7 +129,6 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for the process to end; false when it is still running after the timeout.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -3,10 +3,8 @@ using Npgsql;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>
-/// Two app processes (<see cref="AppProcess"/>) side by side on one fresh, migrated database, as behind a load balancer.
-/// If either fails to start, the other is stopped too; disposing kills both and closes the test's data source.
-/// </summary>
+/// <summary>Two app processes (<see cref="AppProcess"/>) side by side on one fresh, migrated database, as behind a load balancer.
+/// If either fails to start, the other is stopped too; disposing kills both and closes the test's data source.</summary>
 public sealed class AppProcessPair : IAsyncDisposable
 {
     private AppProcessPair(NpgsqlDataSource db, AppProcess a, AppProcess b, TimeSpan startedIn)
@@ -22,12 +20,10 @@ public sealed class AppProcessPair : IAsyncDisposable
 
     public AppProcess B { get; }
 
-    /// <summary>The test's own connections to the pair's database (not the apps' pools).</summary>
     public NpgsqlDataSource Db { get; }
 
     public TestData Data { get; }
 
-    /// <summary>How long both took to answer <c>/health/ready</c>.</summary>
     public TimeSpan StartedIn { get; }
 
     public bool EitherHasExited => A.HasExited || B.HasExited;

@@ -18,7 +18,6 @@ internal static class ChildProcess
             WorkingDirectory = "/",
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
-        // Keep messages in English and avoid locale surprises.
         psi.Environment["LC_ALL"] = "C";
         psi.Environment["LANG"] = "C";
         return psi;

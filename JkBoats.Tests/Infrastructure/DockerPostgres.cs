@@ -10,7 +10,6 @@ internal static class DockerPostgres
 {
     private const string SocketPath = "/var/run/docker.sock";
 
-    /// <summary>True when DOCKER_HOST is set or the local Docker socket answers <c>/_ping</c> within 3 s.</summary>
     public static async Task<bool> LooksReachableAsync(CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("DOCKER_HOST"))) return true;
@@ -34,7 +33,6 @@ internal static class DockerPostgres
         }
     }
 
-    /// <summary>A started container (durability off) and its superuser connection string; a container that fails to start is removed.</summary>
     public static async Task<(PostgreSqlContainer Container, string AdminConnectionString)> StartAsync(CancellationToken ct)
     {
         var container = new PostgreSqlBuilder("postgres:16-alpine")

@@ -7,7 +7,6 @@ public static class Eventually
 {
     private static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Polls (every 10 ms unless told) until the condition holds; fails with <paramref name="what"/> after the timeout.</summary>
     public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what, TimeSpan? every = null, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();

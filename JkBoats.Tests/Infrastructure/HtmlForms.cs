@@ -5,11 +5,7 @@ using AngleSharp.Html.Dom;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>
-/// Pages parsed at their own address and forms submitted as a browser submits them: fields are filled in the DOM, then
-/// AngleSharp's <see cref="IHtmlFormElement.GetSubmission(IHtmlElement)"/> builds the request by the HTML spec (method,
-/// action resolved against the page, submitter's name and value, unticked boxes left out, UTF-8 urlencoded body).
-/// </summary>
+/// <summary>Fields are filled in the DOM and AngleSharp's GetSubmission builds the request by the HTML spec, as a browser would.</summary>
 public static class HtmlForms
 {
     private const string SubmitButtons = "button:not([type]), button[type=submit], input[type=submit], input[type=image]";
@@ -22,13 +18,9 @@ public static class HtmlForms
         return (IHtmlDocument)await browsing.OpenAsync(r => r.Content(html).Address(address), ct);
     }
 
-    /// <summary>
-    /// The request pressing <paramref name="submitter"/> (a selector; the form's first submit button by default) sends after
-    /// <paramref name="values"/> are typed in, ticked or picked. A value no field offers is put into the page first, as a
-    /// hostile client editing the DOM would. Fails when the browser's own checks (required, type, range) would stop the
-    /// submission, unless <paramref name="pastBrowserChecks"/> says the test means to post what a browser would not.
-    /// The fields are filled on a copy of the page, so the same form can be submitted again with other values.
-    /// </summary>
+    /// <summary>The request pressing <paramref name="submitter"/> (a selector; the form's first submit button by default) sends after
+    /// <paramref name="values"/> are filled in (a value no field offers is added, as a hostile client would). Fails when the browser's own
+    /// checks would stop it, unless <paramref name="pastBrowserChecks"/>. Fills a copy, so the form can be submitted again.</summary>
     public static HttpRequestMessage Submission(IHtmlFormElement pageForm, IReadOnlyDictionary<string, string>? values = null,
         string? submitter = null, bool pastBrowserChecks = false)
     {
@@ -60,7 +52,6 @@ public static class HtmlForms
         return request;
     }
 
-    /// <summary>The same request sent to another app instance: its path and query, that instance's host and port.</summary>
     public static HttpRequestMessage SentTo(this HttpRequestMessage request, Uri instance)
     {
         request.RequestUri = new Uri(instance, request.RequestUri!.PathAndQuery);

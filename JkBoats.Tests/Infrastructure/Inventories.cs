@@ -9,7 +9,6 @@ using Npgsql;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>The seat inventory on a database of its own, without an app around it.</summary>
 public static class Inventories
 {
     public static SeatInventory Create(NpgsqlDataSource db, JkBoatsOptions options, AvailabilitySignal? availability = null) =>

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>The real app on a real loopback port, backed by its own fresh database.</summary>
 public sealed class JkBoatsApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;

@@ -6,12 +6,8 @@ using Npgsql;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>
-/// A throwaway PostgreSQL cluster made with this machine's initdb in a folder under /tmp, run by pg_ctl on a free
-/// loopback port with durability off. As root, every PostgreSQL tool runs as the <c>postgres</c> OS user (initdb refuses
-/// root). Disposal stops it and deletes its folder; a ProcessExit handler and a detached watchdog shell do the same when
-/// the test process ends without disposing.
-/// </summary>
+/// <summary>As root, every PostgreSQL tool runs as the <c>postgres</c> OS user (initdb refuses root). A ProcessExit handler and a detached
+/// watchdog shell remove the cluster when the test process ends without disposing.</summary>
 internal sealed class LocalPostgresCluster : IAsyncDisposable
 {
     private const string ReplicationHbaLine = "host replication all 127.0.0.1/32 trust";
@@ -46,11 +42,9 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         IncludeErrorDetail = true,
     }.ConnectionString;
 
-    /// <summary>A new cluster (initdb); with <paramref name="replication"/> it runs with <c>wal_level=replica</c> and WAL senders.</summary>
     public static Task<LocalPostgresCluster> CreateAndStartAsync(bool replication, CancellationToken ct) =>
         CreateAndStartAsync(replication, cluster => cluster.InitDbAsync(ct), ct);
 
-    /// <summary>A hot standby of <paramref name="primary"/>, copied with pg_basebackup and streaming from it.</summary>
     public static Task<LocalPostgresCluster> CreateReplicaAndStartAsync(LocalPostgresCluster primary, CancellationToken ct) =>
         CreateAndStartAsync(replication: false, cluster => cluster.BaseBackupAsync(primary, ct), ct);
 
@@ -219,10 +213,8 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A detached shell that stops the cluster and deletes its folder if this process dies without disposing (e.g. killed
-    /// by SIGKILL, where ProcessExit handlers do not run). It exits by itself once the folder is gone (normal disposal).
-    /// </summary>
+    /// <summary>A detached shell that stops the cluster and deletes its folder if this process dies without disposing (e.g. killed
+    /// by SIGKILL, where ProcessExit handlers do not run). It exits by itself once the folder is gone (normal disposal).</summary>
     private void StartWatchdog()
     {
         try

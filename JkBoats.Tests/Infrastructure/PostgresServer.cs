@@ -4,14 +4,12 @@ using Testcontainers.PostgreSql;
 
 namespace JkBoats.Tests.Infrastructure;
 
-/// <summary>
-/// A PostgreSQL server for integration tests. Chosen in this order:
+/// <summary>A PostgreSQL server for integration tests. Chosen in this order:
 /// <list type="number">
 /// <item><c>JKBOATS_TEST_DB</c> environment variable holding an admin connection string (Kind "environment");</item>
 /// <item>a reachable Docker engine: <see cref="DockerPostgres"/> (Kind "testcontainers"); skipped when <c>JKBOATS_TEST_NO_DOCKER=1</c>;</item>
 /// <item>a throwaway <see cref="LocalPostgresCluster"/> made with the machine's initdb/pg_ctl (Kind "local-cluster").</item>
-/// </list>
-/// </summary>
+/// </list></summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
     public const string KindEnvironment = "environment";
@@ -33,13 +31,10 @@ public sealed class PostgresServer : IAsyncDisposable
         _cluster = cluster;
     }
 
-    /// <summary>"environment", "testcontainers" or "local-cluster".</summary>
     public string Kind { get; }
 
-    /// <summary>Superuser connection string to the "postgres" database.</summary>
     public string AdminConnectionString { get; }
 
-    /// <summary>True only for a local cluster, which can be stopped and started again by <see cref="StopAsync"/> / <see cref="StartAgainAsync"/>.</summary>
     public bool CanRestart => _cluster is not null;
 
     public static async Task<PostgresServer> StartAsync(CancellationToken ct = default)
@@ -82,31 +77,25 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartLocalClusterAsync(CancellationToken ct = default) =>
         await FromClusterAsync(await LocalPostgresCluster.CreateAndStartAsync(replication: false, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
-    /// <summary>
-    /// A private local cluster ready to stream to replicas: <c>wal_level=replica</c>, WAL senders, and initdb's
-    /// <c>host replication all 127.0.0.1/32 trust</c> entry in pg_hba.conf (checked). Start one with <see cref="StartStreamingReplicaAsync"/>.
-    /// </summary>
+    /// <summary>A private local cluster ready to stream to replicas: <c>wal_level=replica</c>, WAL senders, and initdb's
+    /// <c>host replication all 127.0.0.1/32 trust</c> entry in pg_hba.conf (checked). Start one with <see cref="StartStreamingReplicaAsync"/>.</summary>
     public static async Task<PostgresServer> StartLocalPrimaryAsync(CancellationToken ct = default) =>
         await FromClusterAsync(await LocalPostgresCluster.CreateAndStartAsync(replication: true, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
-    /// <summary>
-    /// A streaming replica of this local primary (<see cref="StartLocalPrimaryAsync"/>): <c>pg_basebackup -R -X stream</c>
-    /// into a new folder, started on another port as a hot standby. Read-only; dispose it before the primary.
-    /// </summary>
+    /// <summary>A streaming replica of this local primary (<see cref="StartLocalPrimaryAsync"/>): <c>pg_basebackup -R -X stream</c>
+    /// into a new folder, started on another port as a hot standby. Read-only; dispose it before the primary.</summary>
     public async Task<PostgresServer> StartStreamingReplicaAsync(CancellationToken ct = default)
     {
         var primary = _cluster ?? throw new NotSupportedException($"Replicas can only be made of a local cluster (this server is '{Kind}').");
         return await FromClusterAsync(await LocalPostgresCluster.CreateReplicaAndStartAsync(primary, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
     }
 
-    /// <summary>The same connection string pointed at this server (e.g. a primary's database on its replica).</summary>
     public string ConnectionStringFor(string connectionString)
     {
         var admin = new NpgsqlConnectionStringBuilder(AdminConnectionString);
         return new NpgsqlConnectionStringBuilder(connectionString) { Host = admin.Host, Port = admin.Port }.ConnectionString;
     }
 
-    /// <summary>Drops the database if it exists, creates it afresh and returns a connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -135,14 +124,12 @@ public sealed class PostgresServer : IAsyncDisposable
         return target;
     }
 
-    /// <summary>Stops the local cluster (pg_ctl stop -m fast). Local cluster only.</summary>
     public Task StopAsync(CancellationToken ct = default)
     {
         var cluster = _cluster ?? throw new NotSupportedException($"StopAsync is only supported for a local cluster (this server is '{Kind}').");
         return cluster.StopAsync("fast", ct);
     }
 
-    /// <summary>Starts the local cluster again on the same port after <see cref="StopAsync"/>. Local cluster only.</summary>
     public async Task StartAgainAsync(CancellationToken ct = default)
     {
         var cluster = _cluster ?? throw new NotSupportedException($"StartAgainAsync is only supported for a local cluster (this server is '{Kind}').");
@@ -164,7 +151,6 @@ public sealed class PostgresServer : IAsyncDisposable
     private static Task<PostgresServer> FromClusterAsync(LocalPostgresCluster cluster, CancellationToken ct) =>
         ReachableAsync(new PostgresServer(KindLocalCluster, cluster.ConnectionString("postgres"), cluster: cluster), ct);
 
-    /// <summary>The server once it answers a query; disposed (container or cluster included) when it never does.</summary>
     private static async Task<PostgresServer> ReachableAsync(PostgresServer server, CancellationToken ct)
     {
         try

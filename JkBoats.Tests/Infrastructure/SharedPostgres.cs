@@ -9,7 +9,6 @@ public static class SharedPostgres
 
     public static Task<PostgresServer> GetAsync() => Server.Value;
 
-    /// <summary>A new, empty, migrated database.</summary>
     public static async Task<string> CreateMigratedDatabaseAsync(string prefix)
     {
         var server = await GetAsync();

@@ -48,7 +48,6 @@ public sealed class TestData(NpgsqlDataSource db)
         await connection.ExecuteAsync("update departures set status = 'cancelled', cancelled_at = now() where id = @departureId", new { departureId });
     }
 
-    /// <summary>Moves a departure into the past without touching its seats (test-only time travel).</summary>
     public async Task MoveIntoPastAsync(Guid departureId)
     {
         await using var connection = await db.OpenConnectionAsync();
@@ -68,7 +67,6 @@ public sealed class TestData(NpgsqlDataSource db)
             """, new { departureId });
     }
 
-    /// <summary>Departures breaking available_seats + confirmed seats = capacity or 0 &lt;= available &lt;= capacity.</summary>
     public async Task<IReadOnlyList<Guid>> InvariantViolationsAsync()
     {
         await using var connection = await db.OpenConnectionAsync();
@@ -96,7 +94,6 @@ public sealed class TestData(NpgsqlDataSource db)
         return await connection.ExecuteScalarAsync<long>(sql);
     }
 
-    /// <summary>A fresh, valid and unique customer for a booking body.</summary>
     public static object Customer(string? email = null, string fullName = "Ada Lovelace", string phone = "+14155550132") =>
         new { email = email ?? $"guest-{Guid.NewGuid():N}@example.com", full_name = fullName, phone };
 }

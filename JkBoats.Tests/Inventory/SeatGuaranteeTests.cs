@@ -8,11 +8,9 @@ using Npgsql;
 
 namespace JkBoats.Tests.Inventory;
 
-/// <summary>
-/// Each guarantee the seat inventory makes, proven deterministically on a database of its own: each test turns red
+/// <summary>Each guarantee the seat inventory makes, proven deterministically on a database of its own: each test turns red
 /// when the code that makes its guarantee is removed (the departure row lock, the CHECK constraint, the idempotency
-/// look-up, the outbox insert, the seat release of a cancel, the availability signal).
-/// </summary>
+/// look-up, the outbox insert, the seat release of a cancel, the availability signal).</summary>
 public sealed class SeatGuaranteeTests : IAsyncLifetime
 {
     private NpgsqlDataSource _db = null!;
@@ -154,7 +152,6 @@ public sealed class SeatGuaranteeTests : IAsyncLifetime
         }, tx);
     }
 
-    /// <summary>True once another backend of this database waits for a lock.</summary>
     private async Task<bool> LockWaitersAsync(int exceptPid)
     {
         await using var connection = await _db.OpenConnectionAsync();

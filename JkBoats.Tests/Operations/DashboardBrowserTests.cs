@@ -65,7 +65,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.True(axe.Violations.Length == 0, string.Join("\n", axe.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Target))})")));
     }
 
-    /// <summary>Three departures today, one nearly full, and bookings spread over the last weeks (made through the API, then dated back).</summary>
     private async Task SeedAsync()
     {
         var data = new TestData(_db);

@@ -3,7 +3,6 @@ using System.Net;
 
 namespace JkBoats.Tests.Operations;
 
-/// <summary>One scrape of /metrics, parsed from the Prometheus text format into series and values.</summary>
 public sealed class MetricsScrape
 {
     private readonly List<(string Name, Dictionary<string, string> Labels, double Value)> _series = [];
@@ -46,7 +45,6 @@ public sealed class MetricsScrape
 
     public bool Has(string name, params (string Key, string Value)[] labels) => Matching(name, labels).Any();
 
-    /// <summary>The sum over every series of the metric that carries all the given labels (0 if none).</summary>
     public double Value(string name, params (string Key, string Value)[] labels) => Matching(name, labels).Sum(s => s.Value);
 
     private IEnumerable<(string Name, Dictionary<string, string> Labels, double Value)> Matching(string name, (string Key, string Value)[] labels) =>

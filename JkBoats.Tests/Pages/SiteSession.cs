@@ -46,7 +46,6 @@ public sealed class SiteSession : IDisposable
         return await SendAsync(request);
     }
 
-    /// <summary>Submits a form as parsed from the page, with some fields filled in (see <see cref="HtmlForms.Submission"/>).</summary>
     public async Task<Result> SubmitAsync(IHtmlFormElement form, IReadOnlyDictionary<string, string>? values = null, bool htmx = false,
         string? submitter = null, bool pastBrowserChecks = false)
     {

@@ -6,10 +6,8 @@ using JkBoats.Tests.Infrastructure;
 
 namespace JkBoats.Tests.Pages;
 
-/// <summary>
-/// The listing as a browser gets it from the app run the way ./scripts/run.sh and the benchmark run it (the Release build
-/// output in Production): compressed HTML, and CSS and JS under fingerprinted URLs, cached for good, precompressed.
-/// </summary>
+/// <summary>The listing as a browser gets it from the app run the way ./scripts/run.sh and the benchmark run it (the Release build
+/// output in Production): compressed HTML, and CSS and JS under fingerprinted URLs, cached for good, precompressed.</summary>
 public sealed class StaticAssetsAndCompressionTests
 {
     private static readonly TimeSpan AYear = TimeSpan.FromDays(365);

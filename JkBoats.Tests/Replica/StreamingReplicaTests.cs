@@ -12,10 +12,8 @@ using Xunit.Abstractions;
 
 namespace JkBoats.Tests.Replica;
 
-/// <summary>
-/// A real primary and a real streaming replica (pg_basebackup) on this machine. Listings and look-ups are served from
-/// the replica, so while its replay is paused they lag; bookings always re-check on the primary and are unaffected.
-/// </summary>
+/// <summary>A real primary and a real streaming replica (pg_basebackup) on this machine. Listings and look-ups are served from
+/// the replica, so while its replay is paused they lag; bookings always re-check on the primary and are unaffected.</summary>
 public sealed class StreamingReplicaTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan ReplayTimeout = TimeSpan.FromSeconds(30);
@@ -165,7 +163,6 @@ public sealed class StreamingReplicaTests(ITestOutputHelper output)
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    /// <summary>Until the replica has replayed everything the primary has written so far.</summary>
     private static async Task WaitForReplayAsync(NpgsqlDataSource primaryDb, PostgresServer replica, CancellationToken ct)
     {
         string target;

@@ -3,10 +3,8 @@ using JkBoats.Tests.Infrastructure;
 
 namespace JkBoats.Tests.Security;
 
-/// <summary>
-/// BREACH: over HTTPS a compressed page that carries a secret (the antiforgery token) next to text a visitor controls
-/// leaks the secret through its size. So over HTTPS only the public listings are compressed; plain HTTP compresses all.
-/// </summary>
+/// <summary>BREACH: over HTTPS a compressed page that carries a secret (the antiforgery token) next to text a visitor controls
+/// leaks the secret through its size. So over HTTPS only the public listings are compressed; plain HTTP compresses all.</summary>
 [Collection(AppCollection.Name)]
 public sealed class CompressionOverHttpsTests(AppFixture fixture)
 {

@@ -45,7 +45,6 @@ public sealed class DataProtectionTests
         Assert.StartsWith("/staff/signin", anonymous.Headers.Location!.PathAndQuery);
     }
 
-    /// <summary>The sign-in form from one instance's page, submitted to another instance.</summary>
     private static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, Uri formPage, Uri instance, Dictionary<string, string> values)
     {
         var document = await HtmlForms.ParseAsync(await http.GetAsync(formPage));

@@ -8,10 +8,8 @@ using JkBoats.Web.Pages.Bookings;
 
 namespace JkBoats.Tests.Security;
 
-/// <summary>
-/// A look-up by phone or email never hands out the check-in credential: codes come masked, and a booking id alone does
-/// not open the ticket (code and QR); that takes the confirmation key, or the whole code with the booking's contact.
-/// </summary>
+/// <summary>A look-up by phone or email never hands out the check-in credential: codes come masked, and a booking id alone does
+/// not open the ticket (code and QR); that takes the confirmation key, or the whole code with the booking's contact.</summary>
 [Collection(SiteCollection.Name)]
 public sealed class LookupDisclosureTests(AppFixture site) : IDisposable
 {

@@ -9,10 +9,8 @@ using Npgsql;
 
 namespace JkBoats.Tests.Staff;
 
-/// <summary>
-/// The board's poll and the manifest's check-in answer a fragment to htmx and a whole page otherwise, so caches must key
-/// them on HX-Request, and a page adds that to the Vary it was given instead of replacing what others put there.
-/// </summary>
+/// <summary>The board's poll and the manifest's check-in answer a fragment to htmx and a whole page otherwise, so caches must key
+/// them on HX-Request, and a page adds that to the Vary it was given instead of replacing what others put there.</summary>
 public sealed class FragmentVaryTests : IAsyncLifetime
 {
     private const string UpstreamVary = "X-Upstream-Vary";

@@ -5,10 +5,8 @@ using JkBoats.Tests.Infrastructure;
 
 namespace JkBoats.Tests.Staff;
 
-/// <summary>
-/// A copy of a staff cookie (taken from the browser, a proxy log, a shared machine) dies with the session it copied:
-/// on sign-out, a password reset, deactivation and a role change, on every instance, at the next request.
-/// </summary>
+/// <summary>A copy of a staff cookie (taken from the browser, a proxy log, a shared machine) dies with the session it copied:
+/// on sign-out, a password reset, deactivation and a role change, on every instance, at the next request.</summary>
 [Collection(AppCollection.Name)]
 public sealed class SessionEndTests(AppFixture fixture)
 {
@@ -106,7 +104,6 @@ public sealed class SessionEndTests(AppFixture fixture)
     private static async Task<IHtmlFormElement> WalkInFormAsync(StaffSession session, Guid departureId) =>
         (IHtmlFormElement)(await session.GetDocumentAsync($"/staff/departures/{departureId}/walk-in")).QuerySelector("#walk-in-form")!;
 
-    /// <summary>The form of the given handler on the team page's row for that member.</summary>
     private static async Task<IHtmlFormElement> TeamFormAsync(StaffSession admin, string email, string handler)
     {
         var team = await admin.GetDocumentAsync("/staff/admin/team");

@@ -55,7 +55,6 @@ public sealed class StaffErrorPageTests(AppFixture fixture)
         Assert.Contains(page.QuerySelectorAll("main a"), a => a.TextContent.Trim() == "Find a boat trip");
     }
 
-    /// <summary>The staff layout: its wrapper inside the site's main, the front-desk menu when signed in, no customer error page.</summary>
     private static void AssertStaffLayout(IHtmlDocument page, bool signedIn)
     {
         Assert.NotNull(page.QuerySelector("main > .staff #staff-error"));

@@ -10,7 +10,6 @@ using Npgsql;
 
 namespace JkBoats.Tests.Staff;
 
-/// <summary>A browser-like client for staff pages: keeps cookies, and submits forms as parsed from the page.</summary>
 public sealed class StaffSession(HttpClient http, string? email = null, CookieContainer? cookies = null)
 {
     public const string Password = "correct horse battery";
@@ -32,7 +31,6 @@ public sealed class StaffSession(HttpClient http, string? email = null, CookieCo
         BaseAddress = app.BaseAddress,
     };
 
-    /// <summary>Adds a member of staff straight into the database, hashed as the app hashes.</summary>
     public static async Task<string> CreateStaffAsync(NpgsqlDataSource db, string role, string password = Password, int iterations = StaffAuthentication.PasswordIterations)
     {
         var email = $"{role}.{Guid.NewGuid():N}@jkboats.example";
@@ -58,10 +56,8 @@ public sealed class StaffSession(HttpClient http, string? email = null, CookieCo
         return session;
     }
 
-    /// <summary>
-    /// Another client holding copies of this session's cookies, as someone who copied them out of the browser would use
-    /// them, against this instance or another one (cookies do not care for the port).
-    /// </summary>
+    /// <summary>Another client holding copies of this session's cookies, as someone who copied them out of the browser would use
+    /// them, against this instance or another one (cookies do not care for the port).</summary>
     public StaffSession Copy(JkBoatsApp app)
     {
         var copies = new CookieContainer();
@@ -81,7 +77,6 @@ public sealed class StaffSession(HttpClient http, string? email = null, CookieCo
 
     public static Task<IHtmlDocument> ParseAsync(HttpResponseMessage response) => HtmlForms.ParseAsync(response);
 
-    /// <summary>Loads the page, fills the form picked by the selector (its hidden antiforgery token included) and submits it.</summary>
     public async Task<HttpResponseMessage> SubmitAsync(string path, string formSelector, Dictionary<string, string> values,
         string? submitter = null, bool pastBrowserChecks = false)
     {
@@ -90,7 +85,6 @@ public sealed class StaffSession(HttpClient http, string? email = null, CookieCo
         return await SubmitAsync(form, values, submitter, pastBrowserChecks);
     }
 
-    /// <summary>Submits a form already on a page (see <see cref="HtmlForms.Submission"/>).</summary>
     public Task<HttpResponseMessage> SubmitAsync(IHtmlFormElement form, Dictionary<string, string> values, string? submitter = null, bool pastBrowserChecks = false) =>
         http.SendAsync(HtmlForms.Submission(form, values, submitter, pastBrowserChecks));
 }

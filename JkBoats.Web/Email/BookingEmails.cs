@@ -12,7 +12,6 @@ namespace JkBoats.Web.Email;
 /// <summary>A message that can never be sent (its booking is gone, its kind unknown); retrying will not help.</summary>
 public sealed class UnsendableEmailException(string reason) : Exception(reason);
 
-/// <summary>Turns an outbox row into the message a customer receives, rendered from the booking as stored.</summary>
 public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
     IOptions<JkBoatsOptions> operatorOptions, IOptions<EmailOptions> options)

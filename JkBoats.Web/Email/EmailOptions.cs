@@ -32,7 +32,6 @@ public sealed class OutboxWorkerOptions
     /// <summary>Longest sleep between looks at the outbox; a booking on this instance wakes the worker at once.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a claimed row belongs to its worker; after that another worker may send it.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(10);
@@ -55,7 +54,6 @@ public sealed class EmailOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
-    /// <summary>Folder for .eml files when no SMTP host is set; relative paths start at the current directory.</summary>
     public string PickupDirectory { get; set; } = Path.Combine(".data", "mail");
 
     public OutboxWorkerOptions Worker { get; set; } = new();

@@ -8,11 +8,7 @@ using Npgsql;
 
 namespace JkBoats.Web.Email;
 
-/// <summary>
-/// Sends queued emails: claims due outbox rows with a lease, sends them outside any transaction, records the result.
-/// Transient failures retry with capped exponential backoff and jitter; permanent ones, or too many attempts, end
-/// as dead. Woken by bookings on this instance, and polls for everything else.
-/// </summary>
+/// <summary>Sends outside any transaction; transient failures retry with capped backoff and jitter, permanent ones end as dead.</summary>
 public sealed class EmailOutboxWorker(
     EmailOutbox outbox, OutboxSignal signal, BookingEmails emails, IEmailTransport transport,
     IOptions<EmailOptions> options, OpsMetrics metrics, ILogger<EmailOutboxWorker> log) : BackgroundService
@@ -79,7 +75,6 @@ public sealed class EmailOutboxWorker(
         }
     }
 
-    /// <summary>Claims one batch of due rows and sends it; returns how many rows were claimed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken stoppingToken)
     {
         var worker = options.Value.Worker;
@@ -125,7 +120,6 @@ public sealed class EmailOutboxWorker(
         return claimed.Count;
     }
 
-    /// <summary>Sends one claimed row and records the result; returns the reason when the server could not be reached.</summary>
     private async Task<string?> SendAsync(ClaimedEmail email, CancellationToken ct)
     {
         if (email.Attempts > options.Value.Worker.MaxAttempts)

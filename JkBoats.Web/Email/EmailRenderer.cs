@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Components.Web;
 
 namespace JkBoats.Web.Email;
 
-/// <summary>Renders the email components (Email/Templates) to HTML, and the text-part components to plain text.</summary>
 public sealed class EmailRenderer : IDisposable, IAsyncDisposable
 {
     private readonly ServiceProvider _services;
@@ -32,10 +31,8 @@ public sealed class EmailRenderer : IDisposable, IAsyncDisposable
         });
     }
 
-    /// <summary>
-    /// The renderer HTML-encodes each value once; a text template holds no markup and no entities of its own, so
-    /// decoding once gives back exactly the text.
-    /// </summary>
+    /// <summary>The renderer HTML-encodes each value once; a text template holds no markup and no entities of its own, so
+    /// decoding once gives back exactly the text.</summary>
     public async Task<string> TextAsync(Type component, BookingEmailModel booking) =>
         WebUtility.HtmlDecode(await HtmlAsync(component, booking));
 

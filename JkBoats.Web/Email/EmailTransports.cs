@@ -5,12 +5,10 @@ using MimeKit;
 
 namespace JkBoats.Web.Email;
 
-/// <summary>Where outgoing messages go: an SMTP server, or a folder of .eml files for local use.</summary>
 public interface IEmailTransport : IAsyncDisposable
 {
     Task SendAsync(MimeMessage message, CancellationToken ct);
 
-    /// <summary>Ends a batch of sends (closes the SMTP session).</summary>
     Task CloseAsync();
 }
 

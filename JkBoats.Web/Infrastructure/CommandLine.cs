@@ -4,12 +4,8 @@ using JkBoats.Web.Staff;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// Maintenance commands:
-/// <c>dotnet run --project JkBoats.Web -- migrate [down]</c> and
-/// <c>dotnet run --project JkBoats.Web -- staff add --email E --name N --role admin|agent [--reset]</c>
-/// (password from JKBOATS_STAFF_PASSWORD, else asked for).
-/// </summary>
+/// <summary>Maintenance commands: <c>dotnet run --project JkBoats.Web -- migrate [down]</c> and <c>dotnet run --project JkBoats.Web -- staff add
+/// --email E --name N --role admin|agent [--reset]</c> (password from JKBOATS_STAFF_PASSWORD, else asked for).</summary>
 public static class CommandLine
 {
     public const int MinPasswordLength = 12;

@@ -4,12 +4,10 @@ using Microsoft.AspNetCore.ResponseCompression;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// Brotli or gzip for dynamic HTML and JSON (static assets come precompressed from the build through MapStaticAssets).
+/// <summary>Brotli or gzip for dynamic HTML and JSON (static assets come precompressed from the build through MapStaticAssets).
 /// Over HTTPS only the public listings are compressed: pages that carry a secret (antiforgery tokens, manage links,
 /// personal details) next to text a visitor controls would let an attacker read the secret back from the compressed
-/// sizes (BREACH), so they stay uncompressed there. Plain-HTTP hops (tests, a proxy on loopback) compress everything.
-/// </summary>
+/// sizes (BREACH), so they stay uncompressed there. Plain-HTTP hops (tests, a proxy on loopback) compress everything.</summary>
 public static class Compression
 {
     public static IServiceCollection AddJkBoatsCompression(this IServiceCollection services) =>
@@ -21,7 +19,6 @@ public static class Compression
             // The default MIME types (HTML, JSON, CSS, JS, plain text, XML) leave out text/event-stream, which must stream.
         });
 
-    /// <summary>Marks pages whose answers may be compressed over HTTPS: no secret in them, nothing personal.</summary>
     public static void CompressOverHttps(this PageConventionCollection conventions, params string[] pageNames)
     {
         foreach (var pageName in pageNames)

@@ -3,11 +3,9 @@ using CsvHelper;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// Every CSV the app produces: CsvHelper quotes and escapes, and every cell is made formula-safe, because a spreadsheet
+/// <summary>Every CSV the app produces: CsvHelper quotes and escapes, and every cell is made formula-safe, because a spreadsheet
 /// runs a cell that begins with = + - @ (or a tab or CR before one) as a formula. Such a cell gets a leading apostrophe.
-/// A phone number in E.164 (+ and digits only) stays as it is: it cannot call anything, and the desk reads it as a number.
-/// </summary>
+/// A phone number in E.164 (+ and digits only) stays as it is: it cannot call anything, and the desk reads it as a number.</summary>
 public static partial class CsvFile
 {
     private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];

@@ -4,11 +4,9 @@ using Npgsql;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// Ready when the database answers and carries every migration this build knows. A newer schema (a later release
+/// <summary>Ready when the database answers and carries every migration this build knows. A newer schema (a later release
 /// has migrated while this instance still runs) keeps it ready, so a rolling deploy does not take the old instances out
-/// before the new ones serve; migrations are therefore written expand-then-contract (see docs/operations.md).
-/// </summary>
+/// before the new ones serve; migrations are therefore written expand-then-contract (see docs/operations.md).</summary>
 public sealed class DatabaseReadyCheck(NpgsqlDataSource db) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)

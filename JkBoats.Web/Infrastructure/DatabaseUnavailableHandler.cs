@@ -4,10 +4,8 @@ using Npgsql;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// The database unreachable, restarting or its pool exhausted is the service being busy, not a bug: 503 with
-/// Retry-After instead of 500. The usual error page or problem details still render the answer.
-/// </summary>
+/// <summary>The database unreachable, restarting or its pool exhausted is the service being busy, not a bug: 503 with
+/// Retry-After instead of 500. The usual error page or problem details still render the answer.</summary>
 public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)

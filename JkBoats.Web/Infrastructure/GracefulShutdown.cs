@@ -7,11 +7,7 @@ public sealed class ShutdownOptions
 {
     public const string Section = "JkBoats:Shutdown";
 
-    /// <summary>
-    /// How long the app keeps serving after shutdown starts (SIGTERM) with readiness already unhealthy, so a load
-    /// balancer stops sending new requests before the server stops accepting them. Then in-flight requests and email
-    /// sends finish (bounded by the host's shutdown timeout).
-    /// </summary>
+    /// <summary>Serving on after SIGTERM with readiness already unhealthy, so a load balancer stops sending before the server stops accepting.</summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);
 }
 

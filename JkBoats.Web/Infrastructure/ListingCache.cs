@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.OutputCaching;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// Anonymous listings (the find-a-trip page, its htmx fragment and GET /api/boats) are served from memory for at most
-/// a second, and dropped as soon as a booking on this instance commits. A booking itself always re-checks under the lock.
-/// </summary>
+/// <summary>Anonymous listings (the find-a-trip page, its htmx fragment and GET /api/boats) are served from memory for at most
+/// a second, and dropped as soon as a booking on this instance commits. A booking itself always re-checks under the lock.</summary>
 public static class ListingCache
 {
     public const string Policy = "listings";

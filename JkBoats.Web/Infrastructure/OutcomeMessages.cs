@@ -41,7 +41,6 @@ public static class OutcomeMessages
         _ => "The departures are busy right now; please try again.",
     };
 
-    /// <summary>The desk's answer to a check-in; <paramref name="local"/> shows a departure time in the operator's time.</summary>
     public static string CheckIn(CheckInOutcome outcome, string? code, Func<DateTime, DateTime> local)
     {
         if (outcome.Booking is not { } b)

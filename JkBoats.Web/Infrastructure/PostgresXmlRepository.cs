@@ -5,10 +5,8 @@ using Npgsql;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// The Data Protection key ring in the <c>data_protection_keys</c> table, so every instance signs and reads antiforgery
-/// tokens and staff cookies with the same keys, across restarts. The framework calls it synchronously and rarely.
-/// </summary>
+/// <summary>The Data Protection key ring in the <c>data_protection_keys</c> table, so every instance signs and reads antiforgery
+/// tokens and staff cookies with the same keys, across restarts. The framework calls it synchronously and rarely.</summary>
 public sealed class PostgresXmlRepository(NpgsqlDataSource db) : IXmlRepository
 {
     public IReadOnlyCollection<XElement> GetAllElements()

@@ -4,10 +4,8 @@ using Npgsql;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// Registered only when a read replica is configured. Degraded (never unhealthy: listings then read from the primary)
-/// when the replica cannot be reached or is not a standby; reports how far behind it is.
-/// </summary>
+/// <summary>Registered only when a read replica is configured. Degraded (never unhealthy: listings then read from the primary)
+/// when the replica cannot be reached or is not a standby; reports how far behind it is.</summary>
 public sealed class ReplicaCheck(ReadDataSource read) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)

@@ -8,16 +8,13 @@ using Serilog.Events;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>A correlation id per request (in every log event and the X-Correlation-Id header) and request logs without personal data.</summary>
 public static partial class RequestLogging
 {
     public const string CorrelationHeader = "X-Correlation-Id";
     public const string CorrelationProperty = "CorrelationId";
 
-    /// <summary>
-    /// First in the pipeline: takes the caller's X-Correlation-Id when it is a short safe token (a load balancer's
-    /// request id), else the request's W3C trace id; pushes it into every log event of the request and returns it.
-    /// </summary>
+    /// <summary>First in the pipeline: takes the caller's X-Correlation-Id when it is a short safe token (a load balancer's
+    /// request id), else the request's W3C trace id; pushes it into every log event of the request and returns it.</summary>
     public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var incoming = http.Request.Headers[CorrelationHeader].ToString();
@@ -64,10 +61,8 @@ public static partial class RequestLogging
     private static partial Regex SafeToken();
 }
 
-/// <summary>
-/// A safety net over every log event: masks manage-link tokens in paths, email addresses, and personal query
-/// parameters in any string property (framework events carry RequestPath and query strings), so they never reach a sink.
-/// </summary>
+/// <summary>A safety net over every log event: masks manage-link tokens in paths, email addresses, and personal query
+/// parameters in any string property (framework events carry RequestPath and query strings), so they never reach a sink.</summary>
 public sealed partial class PersonalDataRedactor : ILogEventEnricher
 {
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)

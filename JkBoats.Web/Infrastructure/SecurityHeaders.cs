@@ -1,9 +1,7 @@
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>
-/// Headers on every response, error pages included. The policy allows no inline script or style and no eval;
-/// htmx runs under it because the layout's htmx-config turns off eval, script tags in swaps and its indicator styles.
-/// </summary>
+/// <summary>Headers on every response, error pages included. The policy allows no inline script or style and no eval;
+/// htmx runs under it because the layout's htmx-config turns off eval, script tags in swaps and its indicator styles.</summary>
 public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy =

@@ -7,7 +7,6 @@ public sealed class RateLimitOptions
 
     public int LookupsPerMinute { get; set; } = 30;
 
-    /// <summary>Booking attempts: API POSTs and the site's confirm step.</summary>
     public int BookingsPerMinute { get; set; } = 20;
 
     public int SignInsPerMinute { get; set; } = 10;
@@ -21,7 +20,6 @@ public sealed class RateLimitOptions
     /// <summary>Requests served at once by this instance; keep it below the connection string's Max Pool Size (default 100).</summary>
     public int ConcurrentRequests { get; set; } = 64;
 
-    /// <summary>Requests waiting for one of those places; more are answered 503 at once.</summary>
     public int QueuedRequests { get; set; } = 200;
 }
 
@@ -32,7 +30,6 @@ public sealed class ForwardedHeadersSettings
 
     public string[] KnownProxies { get; set; } = [];
 
-    /// <summary>CIDR ranges, e.g. 10.0.0.0/8.</summary>
     public string[] KnownNetworks { get; set; } = [];
 
     public int ForwardLimit { get; set; } = 1;

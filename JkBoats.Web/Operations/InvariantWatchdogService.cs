@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace JkBoats.Web.Operations;
 
-/// <summary>Runs the seat invariant check at start and then every <see cref="WatchdogOptions.Interval"/>.</summary>
 public sealed class InvariantWatchdogService(SeatInvariantWatchdog watchdog, IOptions<WatchdogOptions> options, ILogger<InvariantWatchdogService> log)
     : BackgroundService
 {

@@ -3,10 +3,8 @@ using Prometheus;
 
 namespace JkBoats.Web.Operations;
 
-/// <summary>
-/// Connections in use and idle in this app's Npgsql pool, read from Npgsql's own meter at each scrape. The meter
-/// reports every pool in the process, so only measurements tagged with this app's pool name are kept.
-/// </summary>
+/// <summary>Connections in use and idle in this app's Npgsql pool, read from Npgsql's own meter at each scrape. The meter
+/// reports every pool in the process, so only measurements tagged with this app's pool name are kept.</summary>
 public sealed class NpgsqlPoolMetrics : IDisposable
 {
     private const string PoolNameTag = "db.client.connection.pool.name";

@@ -7,7 +7,6 @@ using Prometheus;
 
 namespace JkBoats.Web.Operations;
 
-/// <summary>Prometheus metrics at /metrics, request timing, outbox and pool gauges, and the seat invariant watchdog.</summary>
 public static class OperationsSetup
 {
     public const string MetricsPath = "/metrics";

@@ -7,7 +7,6 @@ public sealed class RequestLatency(TimeProvider clock)
 
     public LatencyWindow Listing { get; } = new(clock);
 
-    /// <summary>The window a request belongs to, from its route and method, or null for everything else.</summary>
     public LatencyWindow? WindowFor(HttpContext http)
     {
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
@@ -22,7 +21,6 @@ public sealed class RequestLatency(TimeProvider clock)
     }
 }
 
-/// <summary>The last few thousand durations of one kind of request, for percentiles over the last hour.</summary>
 public sealed class LatencyWindow(TimeProvider clock)
 {
     private const int Capacity = 4096;
@@ -38,7 +36,6 @@ public sealed class LatencyWindow(TimeProvider clock)
         }
     }
 
-    /// <summary>The percentile (0-100) of durations in milliseconds over the given span, with how many requests it saw.</summary>
     public (double? Milliseconds, int Requests) Percentile(double percentile, TimeSpan over)
     {
         var since = clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)over.TotalMilliseconds;

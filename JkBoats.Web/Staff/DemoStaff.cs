@@ -2,7 +2,6 @@ using JkBoats.Data.Staff;
 
 namespace JkBoats.Web.Staff;
 
-/// <summary>The demo admin and agent created in demo mode, so a new user can try the front desk.</summary>
 public static class DemoStaff
 {
     public static readonly (string Email, string Name, string Role, string Password)[] Accounts =

@@ -78,11 +78,7 @@ public static class StaffAuthentication
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(StaffRoles.Admin));
     }
 
-    /// <summary>
-    /// Authentication, then the answer for a session that could not be checked because the database is unreachable: the
-    /// database's own exception, which <see cref="DatabaseUnavailableHandler"/> turns into 503 with Retry-After. The error
-    /// page it re-executes renders for nobody in particular, without asking the database again.
-    /// </summary>
+    /// <summary>A session that could not be checked (database unreachable) rethrows the database's exception, so it becomes a 503, not a sign-out.</summary>
     public static void UseStaffAuthentication(this IApplicationBuilder app)
     {
         app.UseAuthentication();
@@ -96,11 +92,8 @@ public static class StaffAuthentication
         });
     }
 
-    /// <summary>
-    /// Ends a session past its absolute lifetime (counted from sign-in, whatever sliding renewals did), or whose member was
-    /// deactivated, signed out, or had their password or role changed since: each changes the member's security stamp,
-    /// which is read from the primary on every request, so every instance agrees at the next request.
-    /// </summary>
+    /// <summary>Ends a session past its absolute lifetime or whose security stamp changed; the stamp is read from the primary on every
+    /// request, so every instance agrees at the next one.</summary>
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var http = context.HttpContext;
@@ -146,6 +139,5 @@ public static class StaffAuthentication
     public static Guid? StaffId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) && id != Guid.Empty ? id : null;
 
-    /// <summary>Who made a change, as recorded on bookings: the staff member's email.</summary>
     public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Email) ?? "staff";
 }

@@ -6,11 +6,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Bench;
 
-/// <summary>
-/// The benchmark's ceiling: the listing page's own partial around eight fixed, in-memory Hydra departures tomorrow, so
-/// it renders what the listing renders without touching the database. Served only when JkBoats:Bench:Enabled is set
-/// (bench/run.sh sets it).
-/// </summary>
+/// <summary>The benchmark's ceiling: the listing page's own partial around eight fixed, in-memory Hydra departures tomorrow, so it renders what the
+/// listing renders without touching the database. Served only when JkBoats:Bench:Enabled is set (bench/run.sh sets it).</summary>
 public sealed class StaticModel(IConfiguration configuration, OperatorCalendar calendar) : PageModel
 {
     private static readonly string[] Destinations = ["Aegina", "Agistri", "Hydra", "Poros", "Spetses"];

@@ -48,7 +48,6 @@ public sealed class BookModel(
 
     public Dictionary<string, string[]> Errors { get; } = [];
 
-    /// <summary>A message above the form: seats sold out meanwhile, server busy, departure closed.</summary>
     public string? Notice { get; private set; }
 
     public int MaxSeats => Math.Max(1, Math.Min(validator.MaxSeats, Departure.AvailableSeats));
@@ -67,7 +66,6 @@ public sealed class BookModel(
         return this.PageOrFragment(StepPartial);
     }
 
-    /// <summary>Step 1 → 2: the details are checked and shown for review.</summary>
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
@@ -89,7 +87,6 @@ public sealed class BookModel(
         return this.PageOrFragment(StepPartial);
     }
 
-    /// <summary>Step 2 → 1: back to the form with everything as typed.</summary>
     public async Task<IActionResult> OnPostEditAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))

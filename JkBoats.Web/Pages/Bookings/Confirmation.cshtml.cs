@@ -7,10 +7,8 @@ using QRCoder;
 
 namespace JkBoats.Web.Pages.Bookings;
 
-/// <summary>
-/// The printable confirmation with the code and its QR: the ticket. It opens only with the booking's confirmation key
-/// (in the link after booking and on the manage page); the id alone, as a look-up shows it, leads to <see cref="OpenModel"/>.
-/// </summary>
+/// <summary>The printable confirmation with the code and its QR: the ticket. It opens only with the booking's confirmation key
+/// (in the link after booking and on the manage page); the id alone, as a look-up shows it, leads to <see cref="OpenModel"/>.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks links, OperatorCalendar calendar) : PageModel
 {
@@ -39,7 +37,6 @@ public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks li
         return Page();
     }
 
-    /// <summary>A QR code of the confirmation code, for check-in at the pier; behind the same key as the page.</summary>
     public async Task<IActionResult> OnGetQrAsync(Guid id, CancellationToken ct)
     {
         var booking = await links.IsConfirmationKeyAsync(id, Key, ct) ? await bookings.GetAsync(id, ct) : null;

@@ -19,7 +19,6 @@ public sealed class FindModel(BookingRepository bookings, BookingValidator valid
 
     public string? Error { get; private set; }
 
-    /// <summary>Null until a lookup ran.</summary>
     public IReadOnlyList<BookingSummary>? Results { get; private set; }
 
     public OperatorCalendar Calendar => calendar;

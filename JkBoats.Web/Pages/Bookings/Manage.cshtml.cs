@@ -11,10 +11,8 @@ using JkBoats.Web.Pages.Shared;
 
 namespace JkBoats.Web.Pages.Bookings;
 
-/// <summary>
-/// The page behind the secret link in the confirmation email: the booking, and a way to cancel it
-/// until the configured cut-off before departure (later, only the front desk can).
-/// </summary>
+/// <summary>The page behind the secret link in the confirmation email: the booking, and a way to cancel it
+/// until the configured cut-off before departure (later, only the front desk can).</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class ManageModel(
     ManageLinks links, BookingRepository bookings, SeatInventory inventory, OperatorCalendar calendar, IOptions<JkBoatsOptions> options)
@@ -31,7 +29,6 @@ public sealed class ManageModel(
 
     public TimeSpan Cutoff => options.Value.CustomerCancelCutoff;
 
-    /// <summary>Local time after which the customer can no longer cancel online.</summary>
     public DateTime LocalCancelDeadline => LocalDeparture - Cutoff;
 
     public bool CanCancel => Booking.Status == BookingStatus.Confirmed && Booking.DepartureTime - calendar.UtcNow >= Cutoff;

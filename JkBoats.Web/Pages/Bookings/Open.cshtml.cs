@@ -8,10 +8,8 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace JkBoats.Web.Pages.Bookings;
 
-/// <summary>
-/// Opens a booking's printable confirmation for someone who holds its whole code and the email or phone it was made
-/// with: the way in from a look-up, which shows codes masked. Rate-limited like look-ups; a wrong pair says nothing more.
-/// </summary>
+/// <summary>Opens a booking's printable confirmation for someone who holds its whole code and the email or phone it was made
+/// with: the way in from a look-up, which shows codes masked. Rate-limited like look-ups; a wrong pair says nothing more.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class OpenModel(BookingRepository bookings, BookingValidator validator, ManageLinks links) : PageModel
 {

@@ -23,7 +23,6 @@ public sealed class DetailsModel(DepartureRepository departures, OperatorCalenda
         return Page();
     }
 
-    /// <summary>The live seat badge, polled by the page.</summary>
     public async Task<IActionResult> OnGetSeatsAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))

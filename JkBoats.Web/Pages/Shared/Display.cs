@@ -2,7 +2,6 @@ using System.Globalization;
 
 namespace JkBoats.Web.Pages.Shared;
 
-/// <summary>How the site writes money, times and seat counts.</summary>
 public static class Display
 {
     private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-US");
@@ -21,7 +20,6 @@ public static class Display
 
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>"24 hours", "90 minutes", "2 days": a span as a person would say it.</summary>
     public static string Duration(TimeSpan span) => span switch
     {
         { TotalDays: >= 2 } when span.TotalDays % 1 == 0 => $"{span.TotalDays:0} days",

@@ -11,10 +11,8 @@ public static class HtmxPages
     public static bool WantsFragment(this PageModel page) =>
         page.Request.IsHtmx() && !page.Request.IsHtmxHistoryRestoreRequest();
 
-    /// <summary>
-    /// The same partial serves the fragment for htmx and, inside the page, the full first render. Every answer that
-    /// can be a fragment comes through here, so caches always see <c>Vary: HX-Request</c> (added to any Vary already set).
-    /// </summary>
+    /// <summary>The same partial serves the fragment for htmx and, inside the page, the full first render. Every answer that
+    /// can be a fragment comes through here, so caches always see <c>Vary: HX-Request</c> (added to any Vary already set).</summary>
     /// <param name="otherwise">The answer for a normal request when it is not the page itself, e.g. a redirect after a post.</param>
     public static IActionResult PageOrFragment(this PageModel page, string partialName, object? model = null, IActionResult? otherwise = null)
     {

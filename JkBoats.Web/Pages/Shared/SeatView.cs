@@ -1,6 +1,5 @@
 namespace JkBoats.Web.Pages.Shared;
 
-/// <summary>What a seat badge shows; Bookable is false once a departure has left or was cancelled.</summary>
 public sealed record SeatView(Guid DepartureId, int AvailableSeats, int Capacity, bool Bookable, bool OutOfBand = false)
 {
     public bool SoldOut => AvailableSeats <= 0;

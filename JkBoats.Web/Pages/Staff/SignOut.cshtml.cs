@@ -11,10 +11,8 @@ public sealed class SignOutModel(StaffRepository staff) : PageModel
 {
     public IActionResult OnGet() => RedirectToPage("/Staff/Dashboard/Index");
 
-    /// <summary>
-    /// Ends every session of the account, not only this browser's: a copy of the cookie (or another device) stops working
-    /// at its next request on any instance. The stamp changes first, so a failure leaves the member visibly signed in.
-    /// </summary>
+    /// <summary>Ends every session of the account, not only this browser's: a copy of the cookie (or another device) stops working
+    /// at its next request on any instance. The stamp changes first, so a failure leaves the member visibly signed in.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (User.StaffId() is { } id)

@@ -30,7 +30,6 @@ public sealed class BarChart
 
     public IReadOnlyList<ChartBar> Bars { get; }
 
-    /// <summary>The value at the top of the chart.</summary>
     public int Scale { get; }
 
     public IReadOnlyList<ChartTick> Ticks { get; }
@@ -41,7 +40,6 @@ public sealed class BarChart
 
     public static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    /// <summary>One bar per day; with capacities, a pale bar behind each shows the seats offered.</summary>
     public static BarChart ForDays(string id, string title, IReadOnlyList<DaySeats> days, Func<DateOnly, string> href, bool withCapacity, DateOnly today)
     {
         var top = Math.Max(1, days.Max(d => withCapacity ? Math.Max(d.Seats, d.Capacity) : d.Seats));

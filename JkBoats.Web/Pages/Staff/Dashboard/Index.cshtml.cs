@@ -30,7 +30,6 @@ public sealed class IndexModel(
 
     public long Succeeded => Outcomes.Where(o => Data.Operations.Outcomes.IsSuccess(o.Key)).Sum(o => o.Value);
 
-    /// <summary>Share of booking requests that ended with a booking, or null when there were none.</summary>
     public double? SuccessRate => Attempts == 0 ? null : (double)Succeeded / Attempts;
 
     public OutboxHealth Email { get; private set; } = null!;
@@ -51,7 +50,6 @@ public sealed class IndexModel(
         return this.PageOrFragment("_Dashboard");
     }
 
-    /// <summary>Runs the seat invariant check now, then shows the dashboard with its result.</summary>
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
     {
         await watchdog.CheckAsync(ct);

@@ -19,7 +19,6 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
 
     public DateTime Now => calendar.UtcNow;
 
-    /// <summary>Why the last check-in was refused, shown above the list.</summary>
     public string? CheckInProblem { get; private set; }
 
     public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
@@ -38,7 +37,6 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
     }
 
-    /// <summary>The manifest as CSV for printing or a spreadsheet, formula-safe (<see cref="CsvFile"/>).</summary>
     public async Task<IActionResult> OnGetCsvAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))

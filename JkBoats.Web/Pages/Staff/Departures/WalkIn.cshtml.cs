@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Departures;
 
-/// <summary>Sells seats to someone at the counter: name, phone, seats (email optional), one submit.</summary>
 public sealed class WalkInModel(DeskRepository desk, BookingValidator validator, SeatInventory inventory, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;

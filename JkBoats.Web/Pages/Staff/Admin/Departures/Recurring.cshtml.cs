@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Admin.Departures;
 
-/// <summary>Days of the week × times over a date range, previewed first; departures that already exist are skipped.</summary>
 public sealed class RecurringModel(ScheduleRepository schedule, ScheduleInput input, OperatorCalendar calendar) : PageModel
 {
     public const int MaxDays = 366;

@@ -10,8 +10,8 @@ namespace JkBoats.Tests.Faults;
 
 /// <summary>Hostile values posted by a signed-in admin with a valid antiforgery token to every staff form never cause a 5xx; a refused post (the form
 /// again or a 4xx) changes no row in bookings, departures, boats or staff; what was accepted renders as text.</summary>
-[Collection(AppCollection.Name)]
-public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelper output)
+// Its own database: the fingerprint hashes whole tables before and after every post, and the shared one holds the storms' rows.
+public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelper output) : IClassFixture<AppFixture>
 {
     private const string Script = "<script>alert(1)</script>";
     private const string Img = "<img src=x onerror=alert(1)>";

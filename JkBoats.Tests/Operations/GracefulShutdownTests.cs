@@ -9,7 +9,7 @@ namespace JkBoats.Tests.Operations;
 /// <summary>SIGTERM to a real app process: readiness fails at once, the app keeps serving through the drain delay, then exits cleanly.</summary>
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(5);
 
     [Fact(Timeout = 120_000)]
     public async Task On_SIGTERM_readiness_turns_unhealthy_at_once_while_requests_are_served_until_the_drain_delay_ends()
@@ -41,7 +41,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             return false;
         }, Drain, "readiness to turn unhealthy before the drain delay is over", ct: deadline.Token);
         // Not ready, but still serving: listings, bookings, liveness.
-        while (clock.Elapsed < Drain - TimeSpan.FromMilliseconds(700))
+        // Stop well before the drain ends: on a loaded machine one round of four requests can take a second or more.
+        while (clock.Elapsed < Drain - TimeSpan.FromSeconds(2))
         {
             Assert.Equal(503, (int)(await http.GetAsync("/health/ready", deadline.Token)).StatusCode);
             Assert.Equal(200, (int)(await http.GetAsync("/health/live", deadline.Token)).StatusCode);
@@ -58,7 +59,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var exited = clock.Elapsed;
         output.WriteLine($"SIGTERM: readiness 503 after {unready.TotalMilliseconds:0} ms; {servedWhileDraining} requests and " +
             $"{bookedWhileDraining} bookings served while draining; exited with {app.ExitCode} after {exited.TotalMilliseconds:0} ms (drain delay {Drain.TotalSeconds} s)");
-        Assert.True(unready < TimeSpan.FromSeconds(1), $"readiness turned unhealthy only after {unready}");
+        Assert.True(unready < TimeSpan.FromSeconds(2), $"readiness turned unhealthy only after {unready}");
         Assert.True(exited >= Drain, $"the app stopped after {exited}, before the drain delay");
         Assert.Equal(0, app.ExitCode);
         Assert.True(bookedWhileDraining >= 1);

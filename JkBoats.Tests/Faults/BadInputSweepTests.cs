@@ -119,7 +119,14 @@ public sealed class BadInputSweepTests(AppFixture fixture, ITestOutputHelper out
             answers.Add(($"confirm key={Shorten(value)}", (await visitor.SubmitAsync(confirm, new Dictionary<string, string>(valid) { ["seats"] = "0", ["idempotency_key"] = value }, pastBrowserChecks: true)).Status));
             var find = await visitor.GetAsync("/bookings/find");
             answers.Add(($"find {Shorten(value)}", (await visitor.SubmitAsync(find.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = value }, pastBrowserChecks: true)).Status));
-            foreach (var path in new[] { "/?date=", "/?destination=", "/departures/seats?ids=", "/bookings/manage/" })
+            var open = await visitor.GetAsync($"/bookings/{Guid.NewGuid()}/open");
+            foreach (var field in new[] { "code", "contact" })
+            {
+                var fields = new Dictionary<string, string> { ["code"] = "JKB-AAAAAA", ["contact"] = "vera@example.com" };
+                fields[field] = value;
+                answers.Add(($"open {field}={Shorten(value)}", (await visitor.SubmitAsync(open.Form("#open-booking"), fields, pastBrowserChecks: true)).Status));
+            }
+            foreach (var path in new[] { "/?date=", "/?destination=", "/departures/seats?ids=", "/bookings/manage/", $"/bookings/{departure.DepartureId}?key=" })
             {
                 using var get = new HttpClient { BaseAddress = fixture.App.BaseAddress };
                 answers.Add(($"GET {path}{Shorten(value)}", (await get.GetAsync(path + Uri.EscapeDataString(value))).StatusCode));

@@ -99,6 +99,9 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options)
         return email.ToLowerInvariant();
     }
 
+    /// <summary>What a customer types to find a booking: an email when it has an @, else a phone; null when it is neither.</summary>
+    public string? NormalizeContact(string contact) => contact.Contains('@') ? NormalizeEmail(contact) : NormalizePhone(contact);
+
     public string? NormalizePhone(string? raw)
     {
         var text = raw?.Trim();

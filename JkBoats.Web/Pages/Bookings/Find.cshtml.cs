@@ -31,33 +31,21 @@ public sealed class FindModel(BookingRepository bookings, BookingValidator valid
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var contact = Contact?.Trim();
+        var byEmail = contact?.Contains('@') == true;
+        var normalized = string.IsNullOrEmpty(contact) ? null : validator.NormalizeContact(contact);
         if (string.IsNullOrEmpty(contact))
         {
             Error = "Enter the email address or phone number you booked with.";
         }
-        else if (contact.Contains('@'))
+        else if (normalized is null)
         {
-            var email = BookingValidator.NormalizeEmail(contact);
-            if (email is null)
-            {
-                Error = "Enter an email address like name@example.com.";
-            }
-            else
-            {
-                Results = await bookings.FindByEmailAsync(email, calendar.UtcNow, ct);
-            }
+            Error = byEmail ? "Enter an email address like name@example.com." : "Enter a valid phone number, with the country code if it is not a US number.";
         }
         else
         {
-            var phone = validator.NormalizePhone(contact);
-            if (phone is null)
-            {
-                Error = "Enter a valid phone number, with the country code if it is not a US number.";
-            }
-            else
-            {
-                Results = await bookings.FindByPhoneAsync(phone, calendar.UtcNow, ct);
-            }
+            Results = byEmail
+                ? await bookings.FindByEmailAsync(normalized, calendar.UtcNow, ct)
+                : await bookings.FindByPhoneAsync(normalized, calendar.UtcNow, ct);
         }
         return this.PageOrFragment("_Lookup");
     }

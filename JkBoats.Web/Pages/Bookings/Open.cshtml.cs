@@ -48,12 +48,11 @@ public sealed class OpenModel(BookingRepository bookings, BookingValidator valid
             Error = "Enter the email address or phone number you booked with.";
             return Page();
         }
-        var booking = await bookings.GetAsync(id, ct);
+        var given = validator.NormalizeContact(contact);
+        var booking = given is null ? null : await bookings.GetAsync(id, ct);
         var matches = booking is not null
             && string.Equals(booking.ConfirmationCode, code, StringComparison.Ordinal)
-            && (contact.Contains('@')
-                ? BookingValidator.NormalizeEmail(contact) is { } email && string.Equals(booking.Email, email, StringComparison.OrdinalIgnoreCase)
-                : validator.NormalizePhone(contact) is { } phone && booking.Phone == phone);
+            && (string.Equals(booking.Email, given, StringComparison.OrdinalIgnoreCase) || booking.Phone == given);
         if (!matches)
         {
             Error = Mismatch;

@@ -247,8 +247,8 @@ public static class BookingEndpoints
         }
     }
 
-    private static bool IsKnownField(string path) => path is "$.departure_id" or "$.seats_requested" or "$.customer"
-        or "$.customer.email" or "$.customer.full_name" or "$.customer.phone";
+    private static bool IsKnownField(string path) =>
+        path.StartsWith("$.customer.", StringComparison.Ordinal) ? CustomerFields.Contains(path["$.customer.".Length..]) : BookingFields.Contains(path[2..]);
 
     private static string ExpectedType(string field) => field switch
     {

@@ -4,6 +4,7 @@ using JkBoats.Data.Demo;
 using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Email;
+using JkBoats.Data.Fares;
 using JkBoats.Data.Inventory;
 using JkBoats.Data.Operations;
 using JkBoats.Data.Schedule;
@@ -30,6 +31,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<OperatorCalendar>();
         services.AddSingleton<BookingValidator>();
         services.AddSingleton<DepartureRepository>();
+        services.AddSingleton<FareRepository>();
         services.AddSingleton<BookingRepository>();
         services.AddSingleton<AvailabilitySignal>();
         services.AddSingleton<SeatInventory>();

@@ -9,6 +9,9 @@ public sealed class JkBoatsOptions
 
     public int MaxSeatsPerBooking { get; set; } = 10;
 
+    /// <summary>Online and API bookings must name every passenger, not only the lead (the desk may still leave names out).</summary>
+    public bool RequireAllPassengerNames { get; set; }
+
     public string DefaultPhoneRegion { get; set; } = "US";
 
     /// <summary>Total time a booking may wait for a departure's lock before it is answered "busy".</summary>

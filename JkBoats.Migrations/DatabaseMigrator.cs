@@ -19,6 +19,12 @@ public static class DatabaseMigrator
     public static void MigrateUp(string connectionString) =>
         WithRunner(connectionString, runner => runner.MigrateUp());
 
+    public static void MigrateUpTo(string connectionString, long version) =>
+        WithRunner(connectionString, runner => runner.MigrateUp(version));
+
+    public static void MigrateDownTo(string connectionString, long version) =>
+        WithRunner(connectionString, runner => runner.MigrateDown(version));
+
     public static void MigrateDownToEmpty(string connectionString) =>
         WithRunner(connectionString, runner => runner.MigrateDown(0));
 

@@ -16,6 +16,12 @@ public sealed record BookingCommand(ValidBooking Booking, BookingChannel Channel
     public static string Fingerprint(ValidBooking booking)
     {
         var canonical = string.Join('\n', booking.DepartureId, booking.Seats, booking.Customer.Email ?? "", booking.Customer.FullName, booking.Customer.Phone);
+        if (booking.Passengers is { } passengers)
+        {
+            // Requests without a passenger list keep the fingerprint they always had, so stored keys still match.
+            canonical += string.Concat(passengers.Select(p =>
+                $"\n\u001e{p.Fare}\u001f{p.FullName}\u001f{p.BirthYear}\u001f{p.Needs}\u001f{p.NeedsNote}"));
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }
@@ -33,7 +39,16 @@ public sealed record BookingConfirmation(
     string? Email,
     string FullName,
     string Phone,
-    DateTime CreatedAt);
+    DateTime CreatedAt)
+{
+    /// <summary>In position order; null when not loaded (rows read straight into this record).</summary>
+    public IReadOnlyList<BookedPassenger>? Passengers { get; init; }
+
+    public int Persons => Passengers?.Count ?? SeatsBooked;
+}
+
+/// <summary>A passenger as booked: the fare's code and name, the seat rule it was sold under and its price.</summary>
+public sealed record BookedPassenger(int Position, string Fare, string FareName, bool TakesSeat, string? FullName, decimal Price);
 
 public abstract record BookingOutcome
 {
@@ -43,7 +58,12 @@ public abstract record BookingOutcome
 
     public sealed record Confirmed(BookingConfirmation Booking, bool Replayed) : BookingOutcome;
 
-    public sealed record InsufficientCapacity(int AvailableSeats, int Requested) : BookingOutcome;
+    /// <summary>Seats (and, for a passenger list, persons on board) left and asked for. A request without a passenger list is
+    /// told the adults it could still book: the smaller of seats and persons left.</summary>
+    public sealed record InsufficientCapacity(int AvailableSeats, int Requested, int? AvailablePersons = null, int RequestedPersons = 0) : BookingOutcome;
+
+    /// <summary>Passenger <paramref name="Index"/> asks for a fare this departure does not sell.</summary>
+    public sealed record UnknownFare(int Index, string Fare) : BookingOutcome;
 
     public sealed record DepartureNotFound : BookingOutcome;
 

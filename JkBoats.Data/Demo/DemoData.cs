@@ -11,14 +11,14 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
 {
     public const int Days = 14;
 
-    private sealed record DemoBoat(Guid Id, string Name, int Capacity, bool HasAc);
+    private sealed record DemoBoat(Guid Id, string Name, int Capacity, int MaxPersons, bool HasAc);
 
     private sealed record DemoTrip(TimeOnly Time, DemoBoat Boat, string Destination, decimal Price, int SeatsLeftEveryThirdDay);
 
-    private static readonly DemoBoat SeaExpress = new(Guid.Parse("6f1c2b1e-0001-4a4b-8000-000000000001"), "SeaExpress 1", 50, true);
-    private static readonly DemoBoat IslandHopper = new(Guid.Parse("6f1c2b1e-0002-4a4b-8000-000000000002"), "Island Hopper", 30, false);
-    private static readonly DemoBoat CoralQueen = new(Guid.Parse("6f1c2b1e-0003-4a4b-8000-000000000003"), "Coral Queen", 12, true);
-    private static readonly DemoBoat SunsetRunner = new(Guid.Parse("6f1c2b1e-0004-4a4b-8000-000000000004"), "Sunset Runner", 20, false);
+    private static readonly DemoBoat SeaExpress = new(Guid.Parse("6f1c2b1e-0001-4a4b-8000-000000000001"), "SeaExpress 1", 50, 60, true);
+    private static readonly DemoBoat IslandHopper = new(Guid.Parse("6f1c2b1e-0002-4a4b-8000-000000000002"), "Island Hopper", 30, 36, false);
+    private static readonly DemoBoat CoralQueen = new(Guid.Parse("6f1c2b1e-0003-4a4b-8000-000000000003"), "Coral Queen", 12, 14, true);
+    private static readonly DemoBoat SunsetRunner = new(Guid.Parse("6f1c2b1e-0004-4a4b-8000-000000000004"), "Sunset Runner", 20, 24, false);
 
     private static readonly DemoTrip[] Timetable =
     [
@@ -40,12 +40,25 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             const string upsertBoat = """
-                insert into boats (id, name, capacity, has_ac) values (@Id, @Name, @Capacity, @HasAc)
+                insert into boats (id, name, capacity, max_persons, has_ac) values (@Id, @Name, @Capacity, @MaxPersons, @HasAc)
                 on conflict (id) do nothing
                 """;
             foreach (var boat in new[] { SeaExpress, IslandHopper, CoralQueen, SunsetRunner })
             {
                 await connection.ExecuteAsync(new CommandDefinition(upsertBoat, boat, tx, cancellationToken: ct));
+            }
+
+            // Price lists before departures: a new departure copies its destination's list (the adult fare is its price_per_seat).
+            const string priceList = """
+                insert into destination_fares (destination, fare_type_id, price)
+                select @Destination, f.id, case f.code when 'adult' then @Price when 'child' then round(@Price / 2, 2)
+                                                       when 'senior' then round(@Price * 0.8, 2) else 0 end
+                from fare_types f
+                on conflict ((lower(destination)), fare_type_id) do nothing
+                """;
+            foreach (var trip in Timetable.DistinctBy(t => t.Destination))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(priceList, new { trip.Destination, trip.Price }, tx, cancellationToken: ct));
             }
 
             const string insertDeparture = """
@@ -97,8 +110,14 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
                         break;
                     }
                     var customer = new CustomerDetails($"Demo Guest {guest}", $"demo.guest{guest}@example.com", $"+1415555{guest:0000}");
+                    // Every second guest is a family: two adults, children for the other seats, and a toddler on a lap.
+                    IReadOnlyList<ValidPassenger>? family = guest % 2 == 0 && seats >= 3
+                        ? [new("adult", customer.FullName, null, null, null), new("adult", $"Demo Partner {guest}", null, null, null),
+                           .. Enumerable.Range(1, seats - 2).Select(n => new ValidPassenger("child", $"Demo Child {guest}.{n}", null, null, null)),
+                           new("infant", $"Demo Baby {guest}", null, null, null)]
+                        : null;
                     var outcome = await inventory.BookAsync(new BookingCommand(
-                        new ValidBooking(departure.Id, seats, customer), BookingChannel.Desk, $"demo-{departure.Id}-{guest}"), ct);
+                        new ValidBooking(departure.Id, seats, customer, family), BookingChannel.Desk, $"demo-{departure.Id}-{guest}"), ct);
                     if (outcome is BookingOutcome.Confirmed { Replayed: false })
                     {
                         booked++;

@@ -15,7 +15,9 @@ public sealed record DepartureListing(
     decimal PricePerSeat,
     DateTime DepartureTime,
     string Destination,
-    DepartureStatus Status)
+    DepartureStatus Status,
+    int MaxPersons,
+    int AvailablePersons)
 {
     public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
 }
@@ -46,7 +48,7 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     {
         const string sql = $"""
             select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
-                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status
+                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
             from departures d
             join boats b on b.id = d.boat_id
             where d.departure_time >= @FromUtc and d.departure_time < @ToUtc
@@ -63,7 +65,7 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     {
         const string sql = """
             select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
-                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status
+                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
             from departures d
             join boats b on b.id = d.boat_id
             where d.id = @departureId

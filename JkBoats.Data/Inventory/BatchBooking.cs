@@ -1,6 +1,7 @@
 using Dapper;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
+using JkBoats.Data.Fares;
 using Microsoft.Extensions.Logging;
 
 namespace JkBoats.Data.Inventory;
@@ -23,11 +24,24 @@ internal static class BatchBooking
             join boats b on b.id = d.boat_id
             where bk.idempotency_key = any(@Keys);
 
-            select d.status, d.departure_time, d.destination, d.available_seats, d.price_per_seat, b.name as boat_name
+            select p.booking_id, p.position::int as position, f.code as fare, f.name as fare_name, p.takes_seat, p.full_name, p.price
+            from passengers p
+            join bookings bk on bk.id = p.booking_id
+            join fare_types f on f.id = p.fare_type_id
+            where bk.idempotency_key = any(@Keys)
+            order by p.booking_id, p.position;
+
+            select d.status, d.departure_time, d.destination, d.available_seats, d.available_persons, d.price_per_seat, b.name as boat_name
             from departures d
             join boats b on b.id = d.boat_id
             where d.id = @DepartureId
             for no key update of d;
+
+            select f.id as fare_type_id, f.code, f.name, f.takes_seat, coalesce(df.price, d.price_per_seat) as price
+            from fare_types f
+            join departures d on d.id = @DepartureId
+            left join departure_fares df on df.fare_type_id = f.id and df.departure_id = d.id
+            where f.is_active and (df.price is not null or f.code = 'adult');
             """;
         var lockWaitStarted = LockTiming.StartWaiting();
         await using var results = await scope.Connection.QueryMultipleAsync(scope.Command(prepare, scope.WithTimeouts(new
@@ -37,21 +51,23 @@ internal static class BatchBooking
         })));
         await results.ReadAsync<string>();
         var earlier = (await results.ReadAsync<EarlierBooking>()).ToDictionary(e => e.IdempotencyKey, StringComparer.Ordinal);
+        var earlierPassengers = (await results.ReadAsync<EarlierPassenger>()).ToLookup(p => p.BookingId);
         var departure = await results.ReadSingleOrDefaultAsync<BookedDeparture>();
+        var fares = (await results.ReadAsync<LockedFare>()).ToDictionary(f => f.Code, StringComparer.Ordinal);
         scope.DeparturesLocked(lockWaitStarted);
 
         var outcomes = new BookingOutcome[batch.Count];
         var accepted = new List<NewBooking>();
         var available = departure?.AvailableSeats ?? 0;
+        var availablePersons = departure?.AvailablePersons ?? 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
-            var seats = pending.Command.Booking.Seats;
             var closure = departure is null ? DepartureClosure.Open : Statuses.ClosureOf(departure.Status, departure.DepartureTime, nowUtc);
             if (pending.Command.IdempotencyKey is { } key && earlier.TryGetValue(key, out var previous))
             {
                 outcomes[i] = previous.RequestFingerprint == pending.Fingerprint
-                    ? new BookingOutcome.Confirmed(previous.ToConfirmation(), Replayed: true)
+                    ? new BookingOutcome.Confirmed(previous.ToConfirmation(earlierPassengers[previous.BookingId]), Replayed: true)
                     : new BookingOutcome.IdempotencyKeyReused();
             }
             else if (departure is null)
@@ -62,14 +78,22 @@ internal static class BatchBooking
             {
                 outcomes[i] = new BookingOutcome.DepartureClosed(closure);
             }
-            else if (available < seats)
+            else if (Price(pending.Command.Booking, fares, departure.PricePerSeat) is not { } passengers)
             {
-                outcomes[i] = new BookingOutcome.InsufficientCapacity(available, seats);
+                var unknown = pending.Command.Booking.Passengers!.Select((p, index) => (p, index)).First(x => !fares.ContainsKey(x.p.Fare));
+                outcomes[i] = new BookingOutcome.UnknownFare(unknown.index, unknown.p.Fare);
+            }
+            else if (passengers.Count(p => p.TakesSeat) is var seats && (available < seats || availablePersons < passengers.Count))
+            {
+                outcomes[i] = pending.Command.Booking.Passengers is null
+                    ? new BookingOutcome.InsufficientCapacity(Math.Min(available, availablePersons), seats)
+                    : new BookingOutcome.InsufficientCapacity(available, seats, availablePersons, passengers.Count);
             }
             else
             {
                 available -= seats;
-                accepted.Add(new NewBooking(i, Guid.NewGuid(), ConfirmationCode.New(), Guid.NewGuid(), seats * departure.PricePerSeat));
+                availablePersons -= passengers.Count;
+                accepted.Add(new NewBooking(i, Guid.NewGuid(), ConfirmationCode.New(), Guid.NewGuid(), passengers));
             }
         }
         if (accepted.Count == 0)
@@ -93,18 +117,25 @@ internal static class BatchBooking
                 returning id, email
             ), taken as (
                 update departures
-                set available_seats = available_seats - @Seats, updated_at = now()
+                set available_seats = available_seats - @Seats, available_persons = available_persons - @Persons, updated_at = now()
                 where id = @DepartureId
             ), booked as (
-                insert into bookings (id, confirmation_code, departure_id, customer_id, seats_booked, total_price, status,
+                insert into bookings (id, confirmation_code, departure_id, customer_id, seats_booked, persons, total_price, status,
                                       full_name, email, phone, channel, idempotency_key, request_fingerprint)
-                select b.id, b.code, @DepartureId, coalesce(upserted.id, b.customer_id), b.seats, b.total_price, @Status,
+                select b.id, b.code, @DepartureId, coalesce(upserted.id, b.customer_id), b.seats, b.persons, b.total_price, @Status,
                        b.full_name, b.email, b.phone, b.channel, b.idempotency_key, b.fingerprint
-                from unnest(@Ids::uuid[], @Codes::text[], @CustomerIds::uuid[], @SeatCounts::int[], @Totals::numeric[],
+                from unnest(@Ids::uuid[], @Codes::text[], @CustomerIds::uuid[], @SeatCounts::int[], @PersonCounts::int[], @Totals::numeric[],
                             @Names::text[], @Emails::text[], @Phones::text[], @Channels::text[], @Keys::text[], @Fingerprints::text[])
-                     as b(id, code, customer_id, seats, total_price, full_name, email, phone, channel, idempotency_key, fingerprint)
+                     as b(id, code, customer_id, seats, persons, total_price, full_name, email, phone, channel, idempotency_key, fingerprint)
                 left join upserted on lower(upserted.email) = lower(b.email)
                 returning id, email, created_at
+            ), aboard as (
+                insert into passengers (booking_id, position, fare_type_id, takes_seat, full_name, birth_year, needs, needs_note, price)
+                select p.booking_id, p.position, p.fare_type_id, p.takes_seat, p.full_name, p.birth_year, p.needs, p.needs_note, p.price
+                from unnest(@PBookings::uuid[], @PPositions::int[], @PFares::uuid[], @PSeats::boolean[], @PNames::text[],
+                            @PYears::int[], @PNeeds::text[], @PNotes::text[], @PPrices::numeric[])
+                     as p(booking_id, position, fare_type_id, takes_seat, full_name, birth_year, needs, needs_note, price)
+                where p.booking_id in (select id from booked)
             ), queued as (
                 insert into email_outbox (kind, booking_id, recipient)
                 select @EmailKind, booked.id, booked.email
@@ -114,15 +145,18 @@ internal static class BatchBooking
             select min(created_at) from booked
             """;
         BookingCommand Command(NewBooking a) => batch[a.Index].Command;
+        var aboard = accepted.SelectMany(a => a.Passengers.Select(p => (a.BookingId, p))).ToList();
         var createdAt = await scope.Connection.ExecuteScalarAsync<DateTime>(scope.Command(takeSeats, new
         {
             DepartureId = departureId,
-            Seats = accepted.Sum(a => Command(a).Booking.Seats),
+            Seats = accepted.Sum(a => a.Seats),
+            Persons = accepted.Sum(a => a.Passengers.Count),
             Status = BookingStatus.Confirmed.Name(),
             Ids = accepted.Select(a => a.BookingId).ToArray(),
             Codes = accepted.Select(a => a.Code).ToArray(),
             CustomerIds = accepted.Select(a => a.CustomerId).ToArray(),
-            SeatCounts = accepted.Select(a => Command(a).Booking.Seats).ToArray(),
+            SeatCounts = accepted.Select(a => a.Seats).ToArray(),
+            PersonCounts = accepted.Select(a => a.Passengers.Count).ToArray(),
             Totals = accepted.Select(a => a.TotalPrice).ToArray(),
             Names = accepted.Select(a => Command(a).Booking.Customer.FullName).ToArray(),
             Emails = accepted.Select(a => Command(a).Booking.Customer.Email).ToArray(),
@@ -131,35 +165,86 @@ internal static class BatchBooking
             Keys = accepted.Select(a => Command(a).IdempotencyKey).ToArray(),
             Fingerprints = accepted.Select(a => Command(a).IdempotencyKey is null ? null : batch[a.Index].Fingerprint).ToArray(),
             EmailKind = EmailKinds.BookingConfirmed,
+            PBookings = aboard.Select(x => x.BookingId).ToArray(),
+            PPositions = aboard.Select(x => x.p.Position).ToArray(),
+            PFares = aboard.Select(x => x.p.FareTypeId).ToArray(),
+            PSeats = aboard.Select(x => x.p.TakesSeat).ToArray(),
+            PNames = aboard.Select(x => x.p.FullName).ToArray(),
+            PYears = aboard.Select(x => x.p.BirthYear).ToArray(),
+            PNeeds = aboard.Select(x => x.p.Needs).ToArray(),
+            PNotes = aboard.Select(x => x.p.NeedsNote).ToArray(),
+            PPrices = aboard.Select(x => x.p.Price).ToArray(),
         }));
         scope.EmailsQueued();
         await scope.CommitAsync();
 
-        log.LogInformation("Booked {Count} booking(s), {Seats} seats, on {DepartureId} in one transaction of {BatchSize}",
-            accepted.Count, departure!.AvailableSeats - available, departureId, batch.Count);
+        log.LogInformation("Booked {Count} booking(s), {Seats} seats, {Persons} persons, on {DepartureId} in one transaction of {BatchSize}",
+            accepted.Count, departure!.AvailableSeats - available, departure.AvailablePersons - availablePersons, departureId, batch.Count);
 
         foreach (var a in accepted)
         {
             var booking = Command(a).Booking;
             outcomes[a.Index] = new BookingOutcome.Confirmed(new BookingConfirmation(
                 a.BookingId, a.Code, BookingStatus.Confirmed, departureId, departure.BoatName, departure.DepartureTime,
-                departure.Destination, booking.Seats, a.TotalPrice, booking.Customer.Email, booking.Customer.FullName,
-                booking.Customer.Phone, createdAt), Replayed: false);
+                departure.Destination, a.Seats, a.TotalPrice, booking.Customer.Email, booking.Customer.FullName,
+                booking.Customer.Phone, createdAt)
+            {
+                Passengers = a.Passengers.Select(p => new BookedPassenger(p.Position, p.Fare, p.FareName, p.TakesSeat, p.FullName, p.Price)).ToList(),
+            }, Replayed: false);
         }
         return outcomes;
     }
 
-    private sealed record NewBooking(int Index, Guid BookingId, string Code, Guid CustomerId, decimal TotalPrice);
+    /// <summary>The booking's passengers at this departure's prices (read under its lock); without a list, that many adults at
+    /// <c>price_per_seat</c>, the first named after the booker. Null when a passenger's fare is not sold on the departure.</summary>
+    private static IReadOnlyList<PricedPassenger>? Price(ValidBooking booking, IReadOnlyDictionary<string, LockedFare> fares, decimal pricePerSeat)
+    {
+        if (booking.Passengers is not { } list)
+        {
+            var adult = fares[FareType.Adult];
+            return Enumerable.Range(1, booking.Seats)
+                .Select(n => new PricedPassenger(n, adult.FareTypeId, adult.Code, adult.Name, true, n == 1 ? booking.Customer.FullName : null, null, null, null, pricePerSeat))
+                .ToList();
+        }
+        var priced = new List<PricedPassenger>(list.Count);
+        foreach (var p in list)
+        {
+            if (!fares.TryGetValue(p.Fare, out var fare))
+            {
+                return null;
+            }
+            priced.Add(new PricedPassenger(priced.Count + 1, fare.FareTypeId, fare.Code, fare.Name, fare.TakesSeat, p.FullName, p.BirthYear, p.Needs, p.NeedsNote, fare.Price));
+        }
+        return priced;
+    }
 
-    private sealed record BookedDeparture(DepartureStatus Status, DateTime DepartureTime, string Destination, int AvailableSeats, decimal PricePerSeat, string BoatName);
+    private sealed record PricedPassenger(
+        int Position, Guid FareTypeId, string Fare, string FareName, bool TakesSeat, string? FullName, int? BirthYear, string? Needs, string? NeedsNote, decimal Price);
+
+    private sealed record NewBooking(int Index, Guid BookingId, string Code, Guid CustomerId, IReadOnlyList<PricedPassenger> Passengers)
+    {
+        public int Seats => Passengers.Count(p => p.TakesSeat);
+
+        public decimal TotalPrice => Passengers.Sum(p => p.Price);
+    }
+
+    private sealed record LockedFare(Guid FareTypeId, string Code, string Name, bool TakesSeat, decimal Price);
+
+    private sealed record EarlierPassenger(Guid BookingId, int Position, string Fare, string FareName, bool TakesSeat, string? FullName, decimal Price);
+
+    private sealed record BookedDeparture(
+        DepartureStatus Status, DateTime DepartureTime, string Destination, int AvailableSeats, int AvailablePersons, decimal PricePerSeat, string BoatName);
 
     private sealed record EarlierBooking(
         Guid BookingId, string ConfirmationCode, BookingStatus Status, Guid DepartureId, string BoatName, DateTime DepartureTime,
         string Destination, int SeatsBooked, decimal TotalPrice, string? Email, string FullName, string Phone,
         DateTime CreatedAt, string? RequestFingerprint, string IdempotencyKey)
     {
-        public BookingConfirmation ToConfirmation() => new(
+        public BookingConfirmation ToConfirmation(IEnumerable<EarlierPassenger> passengers) => new(
             BookingId, ConfirmationCode, Status, DepartureId, BoatName, DepartureTime, Destination, SeatsBooked,
-            TotalPrice, Email, FullName, Phone, CreatedAt);
+            TotalPrice, Email, FullName, Phone, CreatedAt)
+        {
+            Passengers = passengers.Select(p => new BookedPassenger(p.Position, p.Fare, p.FareName, p.TakesSeat, p.FullName, p.Price)).ToList(),
+        };
     }
 }

@@ -8,9 +8,12 @@ public enum ChangeResult
     TooLate,
     TargetNotBookable,
     NotEnoughSeats,
+    NotEnoughRoom,
+    FareNotSold,
     Busy,
 }
 
+/// <summary>For <see cref="ChangeResult.NotEnoughSeats"/> the seats, for <see cref="ChangeResult.NotEnoughRoom"/> the persons on board.</summary>
 public sealed record ChangeOutcome(ChangeResult Result, int AvailableSeats = 0, int SeatsNeeded = 0)
 {
     public bool Succeeded => Result == ChangeResult.Done;
@@ -27,6 +30,8 @@ public enum ScheduleResult
     TargetTooSmall,
     TargetNotBookable,
     NothingToChange,
+    PersonsTooMany,
+    FareNotSold,
 }
 
 public sealed record ScheduleOutcome(ScheduleResult Result, int Count = 0, int Booked = 0, int NewCapacity = 0, Guid? Id = null)

@@ -173,7 +173,7 @@ public sealed class LockScope
     {
         const string sql = SetTimeouts + """
 
-            select id, status, departure_time, capacity, available_seats, price_per_seat, boat_id
+            select id, status, departure_time, capacity, available_seats, max_persons, available_persons, price_per_seat, boat_id
             from departures
             where id = any(@ids)
             order by id
@@ -185,6 +185,33 @@ public sealed class LockScope
         var rows = (await results.ReadAsync<LockedDeparture>()).AsList();
         DeparturesLocked(waitStarted);
         return rows;
+    }
+
+    /// <summary>Passengers of these bookings whose fare the target departure does not sell.</summary>
+    public Task<int> FaresNotSoldAsync(IReadOnlyCollection<Guid> bookingIds, Guid targetDepartureId)
+    {
+        const string sql = """
+            select count(*)::int
+            from passengers p
+            where p.booking_id = any(@ids)
+              and not exists (
+                  select 1 from departure_fares df join fare_types f on f.id = df.fare_type_id
+                  where df.departure_id = @targetDepartureId and df.fare_type_id = p.fare_type_id and f.is_active)
+            """;
+        return Connection.ExecuteScalarAsync<int>(Command(sql, new { ids = bookingIds.ToArray(), targetDepartureId }));
+    }
+
+    /// <summary>Prices moved bookings' passengers at their new departure's fares; the total follows.</summary>
+    public Task RepriceAsync(IReadOnlyCollection<Guid> bookingIds, Guid departureId)
+    {
+        const string sql = """
+            update passengers p set price = df.price
+            from departure_fares df
+            where p.booking_id = any(@ids) and df.departure_id = @departureId and df.fare_type_id = p.fare_type_id;
+            update bookings bk set total_price = (select coalesce(sum(p.price), 0) from passengers p where p.booking_id = bk.id)
+            where bk.id = any(@ids);
+            """;
+        return Connection.ExecuteAsync(Command(sql, new { ids = bookingIds.ToArray(), departureId }));
     }
 
     public Task QueueEmailsAsync(string kind, IReadOnlyCollection<Guid> bookingIds)
@@ -218,9 +245,12 @@ public sealed class LockScope
 }
 
 public sealed record LockedDeparture(
-    Guid Id, DepartureStatus Status, DateTime DepartureTime, int Capacity, int AvailableSeats, decimal PricePerSeat, Guid BoatId)
+    Guid Id, DepartureStatus Status, DateTime DepartureTime, int Capacity, int AvailableSeats, int MaxPersons, int AvailablePersons,
+    decimal PricePerSeat, Guid BoatId)
 {
     public int BookedSeats => Capacity - AvailableSeats;
+
+    public int BookedPersons => MaxPersons - AvailablePersons;
 
     public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
 }

@@ -21,10 +21,11 @@ public sealed partial class SeatInventory
             var current = rows[0];
             var booked = current.BookedSeats;
             var capacity = current.Capacity;
+            var maxPersons = current.MaxPersons;
             if (edit.BoatId != current.BoatId)
             {
-                var boat = await scope.Connection.QuerySingleOrDefaultAsync<(int Capacity, DateTime? RetiredAt)>(scope.Command(
-                    "select capacity, retired_at from boats where id = @BoatId", new { edit.BoatId }));
+                var boat = await scope.Connection.QuerySingleOrDefaultAsync<(int Capacity, int MaxPersons, DateTime? RetiredAt)>(scope.Command(
+                    "select capacity, max_persons, retired_at from boats where id = @BoatId", new { edit.BoatId }));
                 if (boat == default || boat.RetiredAt is not null)
                 {
                     return new ScheduleOutcome(ScheduleResult.BoatUnavailable);
@@ -33,7 +34,11 @@ public sealed partial class SeatInventory
                 {
                     return new ScheduleOutcome(ScheduleResult.CapacityTooSmall, Booked: booked, NewCapacity: boat.Capacity);
                 }
-                capacity = boat.Capacity;
+                if (boat.MaxPersons < current.BookedPersons)
+                {
+                    return new ScheduleOutcome(ScheduleResult.PersonsTooMany, Booked: current.BookedPersons, NewCapacity: boat.MaxPersons);
+                }
+                (capacity, maxPersons) = (boat.Capacity, boat.MaxPersons);
             }
             var clash = await scope.Connection.ExecuteScalarAsync<bool>(scope.Command(
                 "select exists (select 1 from departures where boat_id = @BoatId and departure_time = @DepartureTimeUtc and id <> @departureId)",
@@ -45,12 +50,16 @@ public sealed partial class SeatInventory
             const string update = """
                 update departures
                 set departure_time = @DepartureTimeUtc, price_per_seat = @PricePerSeat, destination = @Destination, boat_id = @BoatId,
-                    capacity = @capacity, available_seats = @capacity - @booked, updated_at = now()
-                where id = @departureId
+                    capacity = @capacity, available_seats = @capacity - @booked,
+                    max_persons = @maxPersons, available_persons = @maxPersons - @bookedPersons, updated_at = now()
+                where id = @departureId;
+                update departure_fares set price = @PricePerSeat
+                where departure_id = @departureId and fare_type_id = (select id from fare_types where code = 'adult');
                 """;
             await scope.Connection.ExecuteAsync(scope.Command(update, new
             {
-                edit.DepartureTimeUtc, edit.PricePerSeat, edit.Destination, edit.BoatId, capacity, booked, departureId,
+                edit.DepartureTimeUtc, edit.PricePerSeat, edit.Destination, edit.BoatId, capacity, booked, maxPersons,
+                bookedPersons = current.BookedPersons, departureId,
             }));
             await scope.CommitAsync();
             return new ScheduleOutcome(ScheduleResult.Done, Booked: booked, NewCapacity: capacity);
@@ -87,18 +96,29 @@ public sealed partial class SeatInventory
                 {
                     return new ScheduleOutcome(ScheduleResult.TargetTooSmall, Booked: booked, NewCapacity: target.AvailableSeats);
                 }
+                if (target.AvailablePersons < source.BookedPersons)
+                {
+                    return new ScheduleOutcome(ScheduleResult.PersonsTooMany, Booked: source.BookedPersons, NewCapacity: target.AvailablePersons);
+                }
+                var moving = (await scope.Connection.QueryAsync<Guid>(scope.Command(
+                    "select id from bookings where departure_id = @departureId and status = @confirmed", new { departureId, confirmed }))).AsList();
+                if (await scope.FaresNotSoldAsync(moving, target.Id) > 0)
+                {
+                    return new ScheduleOutcome(ScheduleResult.FareNotSold);
+                }
                 const string move = """
-                    update bookings set departure_id = @target, total_price = seats_booked * @price, changed_by = @changedBy, updated_at = now()
-                    where departure_id = @departureId and status = @confirmed
+                    update bookings set departure_id = @target, changed_by = @changedBy, updated_at = now()
+                    where id = any(@moving)
                     returning id
                     """;
                 affected = (await scope.Connection.QueryAsync<Guid>(scope.Command(move, new
                 {
-                    target = target.Id, price = target.PricePerSeat, changedBy, departureId, confirmed,
+                    target = target.Id, changedBy, moving = moving.ToArray(),
                 }))).AsList();
+                await scope.RepriceAsync(affected, target.Id);
                 await scope.Connection.ExecuteAsync(scope.Command(
-                    "update departures set available_seats = available_seats - @booked, updated_at = now() where id = @target",
-                    new { booked, target = target.Id }));
+                    "update departures set available_seats = available_seats - @booked, available_persons = available_persons - @persons, updated_at = now() where id = @target",
+                    new { booked, persons = source.BookedPersons, target = target.Id }));
             }
             else
             {
@@ -115,7 +135,8 @@ public sealed partial class SeatInventory
             }
             const string cancelDeparture = """
                 update departures
-                set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, available_seats = capacity, updated_at = now()
+                set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, available_seats = capacity,
+                    available_persons = max_persons, updated_at = now()
                 where id = @departureId
                 """;
             await scope.Connection.ExecuteAsync(scope.Command(cancelDeparture, new { reason, departureId, cancelled = DepartureStatus.Cancelled.Name() }));

@@ -79,11 +79,14 @@ public sealed partial class SeatInventory
                 update bookings
                 set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, changed_by = @changedBy, updated_at = now()
                 where id = @bookingId;
-                update departures set available_seats = available_seats + @seats, updated_at = now() where id = @departureId;
+                update departures
+                set available_seats = available_seats + @seats, available_persons = available_persons + @persons, updated_at = now()
+                where id = @departureId;
                 """;
             await scope.Connection.ExecuteAsync(scope.Command(cancel, new
             {
-                bookingId, reason, changedBy, seats = booking.SeatsBooked, departureId = booking.DepartureId, cancelled = BookingStatus.Cancelled.Name(),
+                bookingId, reason, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, departureId = booking.DepartureId,
+                cancelled = BookingStatus.Cancelled.Name(),
             }));
             await scope.QueueEmailsAsync(EmailKinds.BookingCancelled, [bookingId]);
             await scope.CommitAsync();
@@ -113,18 +116,29 @@ public sealed partial class SeatInventory
             {
                 return new ChangeOutcome(ChangeResult.NotEnoughSeats, target.AvailableSeats, booking.SeatsBooked);
             }
+            if (target.AvailablePersons < booking.Persons)
+            {
+                return new ChangeOutcome(ChangeResult.NotEnoughRoom, target.AvailablePersons, booking.Persons);
+            }
+            if (await scope.FaresNotSoldAsync([bookingId], targetDepartureId) > 0)
+            {
+                return new ChangeOutcome(ChangeResult.FareNotSold);
+            }
 
             const string move = """
-                update bookings
-                set departure_id = @targetDepartureId, total_price = seats_booked * @price, changed_by = @changedBy, updated_at = now()
-                where id = @bookingId;
-                update departures set available_seats = available_seats + @seats, updated_at = now() where id = @sourceId;
-                update departures set available_seats = available_seats - @seats, updated_at = now() where id = @targetDepartureId;
+                update bookings set departure_id = @targetDepartureId, changed_by = @changedBy, updated_at = now() where id = @bookingId;
+                update departures
+                set available_seats = available_seats + @seats, available_persons = available_persons + @persons, updated_at = now()
+                where id = @sourceId;
+                update departures
+                set available_seats = available_seats - @seats, available_persons = available_persons - @persons, updated_at = now()
+                where id = @targetDepartureId;
                 """;
             await scope.Connection.ExecuteAsync(scope.Command(move, new
             {
-                bookingId, targetDepartureId, price = target.PricePerSeat, changedBy, seats = booking.SeatsBooked, sourceId = booking.DepartureId,
+                bookingId, targetDepartureId, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, sourceId = booking.DepartureId,
             }));
+            await scope.RepriceAsync([bookingId], targetDepartureId);
             await scope.QueueEmailsAsync(EmailKinds.BookingMoved, [bookingId]);
             await scope.CommitAsync();
             _log.LogInformation("Moved booking {BookingId} from {SourceId} to {TargetId}", bookingId, booking.DepartureId, targetDepartureId);
@@ -195,7 +209,7 @@ public sealed partial class SeatInventory
         }
         var departures = await scope.LockDeparturesAsync([departureId.Value, .. alsoLock.Where(id => id != departureId)]);
         var booking = await scope.Connection.QuerySingleAsync<LockedBooking>(scope.Command(
-            "select departure_id, status, seats_booked from bookings where id = @bookingId for update", new { bookingId }));
+            "select departure_id, status, seats_booked, persons from bookings where id = @bookingId for update", new { bookingId }));
         if (booking.DepartureId != departureId)
         {
             return await LockScope.RetryAsync<(IReadOnlyList<LockedDeparture>, LockedBooking)?>();
@@ -209,5 +223,5 @@ public sealed partial class SeatInventory
         return outcome;
     }
 
-    private sealed record LockedBooking(Guid DepartureId, BookingStatus Status, int SeatsBooked);
+    private sealed record LockedBooking(Guid DepartureId, BookingStatus Status, int SeatsBooked, int Persons);
 }

@@ -32,6 +32,7 @@ public static class Outcomes
         BookingOutcome.DepartureClosed => DepartureClosed,
         BookingOutcome.IdempotencyKeyReused => IdempotencyKeyReused,
         BookingOutcome.Busy => Busy,
+        BookingOutcome.UnknownFare => ValidationError,
         _ => SystemError,
     };
 

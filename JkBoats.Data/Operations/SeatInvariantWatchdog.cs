@@ -5,14 +5,24 @@ using Npgsql;
 namespace JkBoats.Data.Operations;
 
 public sealed record InvariantViolation(
-    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, int Capacity, int AvailableSeats, int ConfirmedSeats);
+    Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, int Capacity, int AvailableSeats, int ConfirmedSeats)
+{
+    public int MaxPersons { get; init; }
+
+    public int AvailablePersons { get; init; }
+
+    public int ConfirmedPersons { get; init; }
+
+    /// <summary>Confirmed bookings on the departure whose passenger list disagrees with their seat or person count.</summary>
+    public int BookingsOutOfStep { get; init; }
+}
 
 public sealed record InvariantCheck(DateTimeOffset CheckedAt, int DeparturesChecked, IReadOnlyList<InvariantViolation> Violations)
 {
     public bool Holds => Violations.Count == 0;
 }
 
-/// <summary>Checks the seat invariant of <see cref="Inventory.SeatInventory"/> for departures from a day ago on; a violation is
+/// <summary>Checks the seat and persons invariants (and that each confirmed booking's passengers match its counts) of <see cref="Inventory.SeatInventory"/> for departures from a day ago on; a violation is
 /// logged as critical, counted, and shown as a red banner on the dashboard.</summary>
 public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider clock, OpsMetrics metrics, ILogger<SeatInvariantWatchdog> log)
 {
@@ -24,16 +34,29 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
     {
         // One statement: its snapshot sees every booking transaction either whole or not at all.
         const string sql = $"""
-            with seats as (
+            with passenger_counts as (
+                select p.booking_id, count(*) filter (where p.takes_seat)::int as seats, count(*)::int as persons
+                from passengers p
+                join bookings bk on bk.id = p.booking_id
+                join departures d on d.id = bk.departure_id
+                where d.departure_time >= @since and bk.status = '{StatusSql.Confirmed}'
+                group by p.booking_id
+            ), seats as (
                 select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.capacity, d.available_seats,
-                       coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}'), 0)::int as confirmed_seats
+                       d.max_persons, d.available_persons,
+                       coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}'), 0)::int as confirmed_seats,
+                       coalesce(sum(bk.persons) filter (where bk.status = '{StatusSql.Confirmed}'), 0)::int as confirmed_persons,
+                       count(*) filter (where bk.status = '{StatusSql.Confirmed}'
+                           and (pc.booking_id is null or pc.seats <> bk.seats_booked or pc.persons <> bk.persons))::int as bookings_out_of_step
                 from departures d
                 join boats b on b.id = d.boat_id
                 left join bookings bk on bk.departure_id = d.id
+                left join passenger_counts pc on pc.booking_id = bk.id
                 where d.departure_time >= @since
                 group by d.id, b.name
             )
-            select departure_id, departure_time, destination, boat_name, capacity, available_seats, confirmed_seats
+            select departure_id, departure_time, destination, boat_name, capacity, available_seats, confirmed_seats,
+                   max_persons, available_persons, confirmed_persons, bookings_out_of_step
             from seats
             order by departure_time
             """;
@@ -43,14 +66,21 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
             sql, new { since = checkedAt.UtcDateTime - LookBack }, cancellationToken: ct))).AsList();
 
         var violations = rows
-            .Where(r => r.AvailableSeats + r.ConfirmedSeats != r.Capacity || r.AvailableSeats < 0 || r.AvailableSeats > r.Capacity)
-            .Select(r => new InvariantViolation(r.DepartureId, r.DepartureTime, r.Destination, r.BoatName, r.Capacity, r.AvailableSeats, r.ConfirmedSeats))
+            .Where(r => r.AvailableSeats + r.ConfirmedSeats != r.Capacity || r.AvailableSeats < 0 || r.AvailableSeats > r.Capacity
+                || r.AvailablePersons + r.ConfirmedPersons != r.MaxPersons || r.AvailablePersons < 0 || r.ConfirmedPersons > r.MaxPersons
+                || r.BookingsOutOfStep > 0)
+            .Select(r => new InvariantViolation(r.DepartureId, r.DepartureTime, r.Destination, r.BoatName, r.Capacity, r.AvailableSeats, r.ConfirmedSeats)
+            {
+                MaxPersons = r.MaxPersons, AvailablePersons = r.AvailablePersons, ConfirmedPersons = r.ConfirmedPersons, BookingsOutOfStep = r.BookingsOutOfStep,
+            })
             .ToList();
         foreach (var v in violations)
         {
             log.LogCritical(
-                "Seat invariant broken on departure {DepartureId}: capacity {Capacity}, available {AvailableSeats}, confirmed {ConfirmedSeats} (difference {Difference})",
-                v.DepartureId, v.Capacity, v.AvailableSeats, v.ConfirmedSeats, v.Capacity - v.AvailableSeats - v.ConfirmedSeats);
+                "Seat invariant broken on departure {DepartureId}: capacity {Capacity}, available {AvailableSeats}, confirmed {ConfirmedSeats} (difference {Difference}); " +
+                "max persons {MaxPersons}, persons available {AvailablePersons}, confirmed {ConfirmedPersons}; {BookingsOutOfStep} bookings disagree with their passengers",
+                v.DepartureId, v.Capacity, v.AvailableSeats, v.ConfirmedSeats, v.Capacity - v.AvailableSeats - v.ConfirmedSeats,
+                v.MaxPersons, v.AvailablePersons, v.ConfirmedPersons, v.BookingsOutOfStep);
         }
         var check = new InvariantCheck(checkedAt, rows.Count, violations);
         metrics.InvariantChecked(violations.Count, checkedAt);
@@ -59,5 +89,6 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
     }
 
     private sealed record SeatRow(
-        Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, int Capacity, int AvailableSeats, int ConfirmedSeats);
+        Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, int Capacity, int AvailableSeats, int ConfirmedSeats,
+        int MaxPersons, int AvailablePersons, int ConfirmedPersons, int BookingsOutOfStep);
 }

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace JkBoats.Data.Schedule;
 
-public sealed record BoatRow(Guid Id, string Name, int Capacity, bool HasAc, DateTime? RetiredAt, long UpcomingDepartures);
+public sealed record BoatRow(Guid Id, string Name, int Capacity, int MaxPersons, bool HasAc, DateTime? RetiredAt, long UpcomingDepartures);
 
 public sealed record RecurringPlan(Guid BoatId, string Destination, decimal PricePerSeat, DateOnly From, DateOnly To, IReadOnlySet<DayOfWeek> Days, IReadOnlyList<TimeOnly> Times);
 
@@ -20,7 +20,7 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar cal
     public async Task<IReadOnlyList<BoatRow>> ListBoatsAsync(CancellationToken ct)
     {
         const string sql = $"""
-            select b.id, b.name, b.capacity, b.has_ac, b.retired_at,
+            select b.id, b.name, b.capacity, b.max_persons, b.has_ac, b.retired_at,
                    (select count(*) from departures d where d.boat_id = b.id and d.departure_time >= now() and d.status = '{StatusSql.Scheduled}') as upcoming_departures
             from boats b
             order by b.retired_at is not null, b.name
@@ -36,19 +36,19 @@ public sealed class ScheduleRepository(NpgsqlDataSource db, OperatorCalendar cal
             "select boat_id from departures where id = @departureId", new { departureId }, cancellationToken: ct));
     }
 
-    public async Task<Guid> CreateBoatAsync(string name, int capacity, bool hasAc, CancellationToken ct)
+    public async Task<Guid> CreateBoatAsync(string name, int capacity, int maxPersons, bool hasAc, CancellationToken ct)
     {
-        const string sql = "insert into boats (name, capacity, has_ac) values (@name, @capacity, @hasAc) returning id";
+        const string sql = "insert into boats (name, capacity, max_persons, has_ac) values (@name, @capacity, @maxPersons, @hasAc) returning id";
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(sql, new { name, capacity, hasAc }, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<Guid>(new CommandDefinition(sql, new { name, capacity, maxPersons, hasAc }, cancellationToken: ct));
     }
 
     /// <summary>Changes a boat's details. Departures already scheduled keep their own capacity.</summary>
-    public async Task<bool> UpdateBoatAsync(Guid id, string name, int capacity, bool hasAc, CancellationToken ct)
+    public async Task<bool> UpdateBoatAsync(Guid id, string name, int capacity, int maxPersons, bool hasAc, CancellationToken ct)
     {
-        const string sql = "update boats set name = @name, capacity = @capacity, has_ac = @hasAc, updated_at = now() where id = @id";
+        const string sql = "update boats set name = @name, capacity = @capacity, max_persons = @maxPersons, has_ac = @hasAc, updated_at = now() where id = @id";
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { id, name, capacity, hasAc }, cancellationToken: ct)) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition(sql, new { id, name, capacity, maxPersons, hasAc }, cancellationToken: ct)) == 1;
     }
 
     public async Task<bool> SetRetiredAsync(Guid id, bool retired, CancellationToken ct)

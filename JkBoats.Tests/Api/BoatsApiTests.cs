@@ -19,8 +19,11 @@ public sealed class BoatsApiTests(AppFixture fixture)
 
         var boat = Assert.Single(json.GetProperty("boats").EnumerateArray());
         Assert.Equal(
-            ["id", "departure_id", "name", "capacity", "available_seats", "has_ac", "price_per_seat", "departure_time", "destination"],
+            ["id", "departure_id", "name", "capacity", "available_seats", "has_ac", "price_per_seat", "departure_time", "destination", "fares"],
             boat.EnumerateObject().Select(p => p.Name));
+        // Without a price list for the destination only the adult fare is sold, at price_per_seat.
+        var fare = Assert.Single(boat.GetProperty("fares").EnumerateArray());
+        Assert.Equal("""{"code":"adult","name":"Adult","price":31.50,"takes_seat":true}""", fare.GetRawText());
         Assert.Equal(departure.BoatId, boat.GetProperty("id").GetGuid());
         Assert.Equal(departure.DepartureId, boat.GetProperty("departure_id").GetGuid());
         Assert.Equal(departure.BoatName, boat.GetProperty("name").GetString());
@@ -94,12 +97,18 @@ public sealed class BoatsApiTests(AppFixture fixture)
     [Fact]
     public async Task Departure_details_show_the_boat_and_remaining_seats()
     {
-        var departure = await fixture.Data.CreateDepartureAsync(capacity: 12, price: 40m, hasAc: false);
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 12, price: 40m, hasAc: false, fares: TestData.FamilyFares, maxPersons: 15);
 
         var json = await GetJsonAsync($"/api/boats/{departure.BoatId}/departures/{departure.DepartureId}");
 
-        Assert.Equal(["departure_id", "boat", "available_seats", "price_per_seat", "departure_time", "destination"],
+        Assert.Equal(["departure_id", "boat", "available_seats", "price_per_seat", "departure_time", "destination", "fares", "max_persons", "available_persons"],
             json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["adult 40.00 seat", "child 12.50 seat", "senior 20.00 seat", "infant 0.00 lap"],
+            json.GetProperty("fares").EnumerateArray().Select(f =>
+                $"{f.GetProperty("code").GetString()} {f.GetProperty("price").GetDecimal()} {(f.GetProperty("takes_seat").GetBoolean() ? "seat" : "lap")}"));
+        Assert.Equal(15, json.GetProperty("max_persons").GetInt32());
+        Assert.Equal(15, json.GetProperty("available_persons").GetInt32());
         Assert.Equal(departure.DepartureId, json.GetProperty("departure_id").GetGuid());
         var boat = json.GetProperty("boat");
         Assert.Equal(["id", "name", "capacity", "has_ac"], boat.EnumerateObject().Select(p => p.Name));

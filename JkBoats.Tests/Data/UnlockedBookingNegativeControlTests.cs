@@ -51,4 +51,47 @@ public sealed class UnlockedBookingNegativeControlTests(ITestOutputHelper output
             $"expected the unlocked design to oversell, but it sold {state.ConfirmedSeats} of {state.Capacity} ({attempts.Count(a => a.Status == 201)} bookings)");
         Assert.Contains(departure.DepartureId, await data.InvariantViolationsAsync());
     }
+
+    [Fact]
+    public async Task The_storm_detects_too_many_persons_on_board_when_family_bookings_skip_the_departure_lock()
+    {
+        var data = new TestData(_db);
+        var departure = await data.CreateDepartureAsync(capacity: 40, fares: TestData.FamilyFares, maxPersons: 48);
+        Guid customerId;
+        await using (var connection = await _db.OpenConnectionAsync())
+        {
+            customerId = await connection.ExecuteScalarAsync<Guid>(
+                "insert into customers (email, full_name, phone) values ('family-control@example.com', 'Control', '+14155550100') returning id");
+        }
+
+        // The same parties as the family storm, read-check-write on seats and persons without the lock.
+        var attempts = await Storm.RunAsync(240, seed: 14, async (i, _) =>
+        {
+            var party = Api.PassengerStormTests.Party(departure.DepartureId, 1000 + i);
+            await using var connection = await _db.OpenConnectionAsync();
+            var (seatsLeft, personsLeft) = await connection.QuerySingleAsync<(int, int)>(
+                "select available_seats, available_persons from departures where id = @DepartureId", new { departure.DepartureId });
+            if (seatsLeft < party.Seats || personsLeft < party.Persons)
+            {
+                return new StormAttempt(party.Seats, 400, "insufficient_capacity");
+            }
+            await Task.Yield();
+            await connection.ExecuteAsync("""
+                update departures set available_seats = greatest(@seatsLeft, 0), available_persons = greatest(@personsLeft, 0) where id = @DepartureId;
+                insert into bookings (confirmation_code, departure_id, customer_id, seats_booked, persons, total_price, full_name, email, phone)
+                values (@code, @DepartureId, @customerId, @seats, @persons, 0, 'Control', 'family-control@example.com', '+14155550100');
+                """, new
+            {
+                seatsLeft = seatsLeft - party.Seats, personsLeft = personsLeft - party.Persons, departure.DepartureId, customerId,
+                seats = party.Seats, persons = party.Persons, code = $"CTF-{i:00000}",
+            });
+            return new StormAttempt(party.Seats, 201, null);
+        });
+
+        var persons = await data.PersonStateAsync(departure.DepartureId);
+        output.WriteLine($"unlocked family control: {attempts.Count(a => a.Status == 201)} bookings, {persons.ConfirmedPersons} persons of {persons.MaxPersons}");
+        Assert.True(persons.ConfirmedPersons > persons.MaxPersons,
+            $"expected the unlocked design to put too many persons on board, but it booked {persons.ConfirmedPersons} of {persons.MaxPersons}");
+        Assert.Contains(departure.DepartureId, await data.InvariantViolationsAsync());
+    }
 }

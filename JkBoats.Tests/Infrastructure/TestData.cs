@@ -15,16 +15,29 @@ public sealed class TestData(NpgsqlDataSource db)
 
     public NpgsqlDataSource Db => db;
 
+    /// <summary>The price list a departure copies: child 12.50, senior 20.00, infant free (adult is the departure's price).</summary>
+    public static readonly IReadOnlyDictionary<string, decimal> FamilyFares = new Dictionary<string, decimal>
+    {
+        ["child"] = 12.50m, ["senior"] = 20.00m, ["infant"] = 0m,
+    };
+
+    /// <param name="fares">A price list for the destination, copied to the departure when it is created; without one only the adult fare is sold.</param>
+    /// <param name="maxPersons">The boat's certified persons on board; the seats when left out.</param>
     public async Task<TestDeparture> CreateDepartureAsync(
-        int capacity = 50, decimal price = 25.00m, DateTime? departureTime = null, string? destination = null, bool hasAc = true)
+        int capacity = 50, decimal price = 25.00m, DateTime? departureTime = null, string? destination = null, bool hasAc = true,
+        IReadOnlyDictionary<string, decimal>? fares = null, int? maxPersons = null)
     {
         var boatName = $"Test Boat {Guid.NewGuid().ToString()[..8]}";
         destination ??= $"Test Harbour {Guid.NewGuid().ToString()[..8]}";
         var when = departureTime ?? DateTime.UtcNow.AddDays(3).Date.AddHours(9);
         await using var connection = await db.OpenConnectionAsync();
+        if (fares is not null)
+        {
+            await SetPriceListAsync(destination, fares);
+        }
         var boatId = await connection.ExecuteScalarAsync<Guid>(
-            "insert into boats (name, capacity, has_ac) values (@boatName, @capacity, @hasAc) returning id",
-            new { boatName, capacity, hasAc });
+            "insert into boats (name, capacity, max_persons, has_ac) values (@boatName, @capacity, @maxPersons, @hasAc) returning id",
+            new { boatName, capacity, maxPersons = maxPersons ?? capacity, hasAc });
         var departureId = await connection.ExecuteScalarAsync<Guid>("""
             insert into departures (boat_id, departure_time, destination, price_per_seat, capacity, available_seats)
             values (@boatId, @when, @destination, @price, @capacity, @capacity) returning id
@@ -40,6 +53,33 @@ public sealed class TestData(NpgsqlDataSource db)
             values (@BoatId, @departureTime, @destination, @price, @Capacity, @Capacity) returning id
             """, new { sameBoat.BoatId, departureTime, destination = destination ?? sameBoat.Destination, price = price ?? sameBoat.PricePerSeat, sameBoat.Capacity });
         return sameBoat with { DepartureId = departureId, DepartureTime = departureTime, Destination = destination ?? sameBoat.Destination, PricePerSeat = price ?? sameBoat.PricePerSeat };
+    }
+
+    public async Task SetPriceListAsync(string destination, IReadOnlyDictionary<string, decimal> fares)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            insert into destination_fares (destination, fare_type_id, price)
+            select @destination, f.id, p.price from unnest(@codes, @prices) as p(code, price) join fare_types f on f.code = p.code
+            on conflict ((lower(destination)), fare_type_id) do update set price = excluded.price
+            """, new { destination, codes = fares.Keys.ToArray(), prices = fares.Values.ToArray() });
+    }
+
+    public sealed record PersonState(int MaxPersons, int AvailablePersons, int ConfirmedPersons, int ConfirmedSeatPassengers, int ConfirmedPassengers);
+
+    /// <summary>The persons limit and what the confirmed bookings' passenger lists say.</summary>
+    public async Task<PersonState> PersonStateAsync(Guid departureId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<PersonState>("""
+            select d.max_persons, d.available_persons,
+                   coalesce((select sum(b.persons) from bookings b where b.departure_id = d.id and b.status = 'confirmed'), 0)::int as confirmed_persons,
+                   (select count(*) from passengers p join bookings b on b.id = p.booking_id
+                    where b.departure_id = d.id and b.status = 'confirmed' and p.takes_seat)::int as confirmed_seat_passengers,
+                   (select count(*) from passengers p join bookings b on b.id = p.booking_id
+                    where b.departure_id = d.id and b.status = 'confirmed')::int as confirmed_passengers
+            from departures d where d.id = @departureId
+            """, new { departureId });
     }
 
     public async Task CancelDepartureAsync(Guid departureId)
@@ -77,6 +117,8 @@ public sealed class TestData(NpgsqlDataSource db)
             group by d.id
             having d.available_seats + coalesce(sum(b.seats_booked), 0) <> d.capacity
                 or d.available_seats < 0 or d.available_seats > d.capacity
+                or d.available_persons + coalesce(sum(b.persons), 0) <> d.max_persons
+                or coalesce(sum(b.persons), 0) > d.max_persons
             """);
         return rows.AsList();
     }

@@ -140,7 +140,8 @@ public sealed class SeatGuaranteeTests : IAsyncLifetime
             with customer as (
                 insert into customers (email, full_name, phone) values (@email, 'Foreign Booker', '+14155550178') returning id
             ), taken as (
-                update departures set available_seats = available_seats - @seats where id = @departureId
+                update departures set available_seats = available_seats - @seats, available_persons = available_persons - @seats
+                where id = @departureId
             )
             insert into bookings (confirmation_code, departure_id, customer_id, seats_booked, total_price, status, full_name, email, phone, channel)
             select @code, @departureId, customer.id, @seats, 0, 'confirmed', 'Foreign Booker', @email, '+14155550178', 'desk'

@@ -96,8 +96,8 @@ public sealed class BookingChangeTests(AppFixture fixture)
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);
         await BookAsync(departure.DepartureId, 4);
         await BookAsync(departure.DepartureId, 4);
-        var smallBoat = await Schedule.CreateBoatAsync($"Dinghy {Guid.NewGuid():N}"[..20], 5, false, CancellationToken.None);
-        var bigBoat = await Schedule.CreateBoatAsync($"Ferry {Guid.NewGuid():N}"[..20], 12, true, CancellationToken.None);
+        var smallBoat = await Schedule.CreateBoatAsync($"Dinghy {Guid.NewGuid():N}"[..20], 5, 5, false, CancellationToken.None);
+        var bigBoat = await Schedule.CreateBoatAsync($"Ferry {Guid.NewGuid():N}"[..20], 12, 12, true, CancellationToken.None);
         var edit = new DepartureEdit(departure.DepartureTime, departure.PricePerSeat, smallBoat, departure.Destination);
 
         var refused = await Changes.EditDepartureAsync(departure.DepartureId, edit, CancellationToken.None);

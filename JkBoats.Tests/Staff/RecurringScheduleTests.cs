@@ -28,7 +28,7 @@ public sealed class RecurringScheduleTests : IAsyncLifetime
     public async Task A_daily_schedule_keeps_its_local_time_across_a_daylight_saving_change_and_never_duplicates()
     {
         var schedule = ScheduleIn("Europe/Athens");
-        var boat = await schedule.CreateBoatAsync("Aegean Star", 40, true, CancellationToken.None);
+        var boat = await schedule.CreateBoatAsync("Aegean Star", 40, 40, true, CancellationToken.None);
         // Summer time starts in Athens on Sunday 28 March 2027: 09:00 local is 07:00 UTC before and 06:00 UTC after.
         var plan = new RecurringPlan(boat, "Hydra", 30m, new DateOnly(2027, 3, 26), new DateOnly(2027, 3, 30),
             new HashSet<DayOfWeek>(Enum.GetValues<DayOfWeek>()), [new TimeOnly(9, 0), new TimeOnly(17, 30)]);
@@ -52,7 +52,7 @@ public sealed class RecurringScheduleTests : IAsyncLifetime
     public async Task Only_the_chosen_weekdays_are_planned()
     {
         var schedule = ScheduleIn("UTC");
-        var boat = await schedule.CreateBoatAsync("Weekend Runner", 10, false, CancellationToken.None);
+        var boat = await schedule.CreateBoatAsync("Weekend Runner", 10, 10, false, CancellationToken.None);
         var plan = new RecurringPlan(boat, "Cove", 15m, new DateOnly(2027, 6, 1), new DateOnly(2027, 6, 30),
             new HashSet<DayOfWeek> { DayOfWeek.Saturday, DayOfWeek.Sunday }, [new TimeOnly(10, 0)]);
 
@@ -66,7 +66,7 @@ public sealed class RecurringScheduleTests : IAsyncLifetime
     public async Task A_retired_boat_cannot_be_scheduled()
     {
         var schedule = ScheduleIn("UTC");
-        var boat = await schedule.CreateBoatAsync("Old Tub", 10, false, CancellationToken.None);
+        var boat = await schedule.CreateBoatAsync("Old Tub", 10, 10, false, CancellationToken.None);
         await schedule.SetRetiredAsync(boat, true, CancellationToken.None);
 
         var single = await schedule.CreateDepartureAsync(boat, DateTime.UtcNow.AddDays(3), "Cove", 10m, CancellationToken.None);

@@ -2,6 +2,7 @@ using JkBoats.Data.Bookings;
 using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Departures;
+using JkBoats.Data.Fares;
 using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,12 +13,17 @@ public sealed record BoatListResponse(IReadOnlyList<BoatListItem> Boats);
 /// <summary>One departure as the contract's "boat" item: <c>id</c> is the boat id, <c>departure_id</c> books it.</summary>
 public sealed record BoatListItem(
     Guid Id, Guid DepartureId, string Name, int Capacity, int AvailableSeats, bool HasAc, decimal PricePerSeat,
-    DateTime DepartureTime, string Destination);
+    DateTime DepartureTime, string Destination, IReadOnlyList<FareResponse> Fares);
+
+/// <summary>A fare sold on a departure; <c>adult</c> is always there, at <c>price_per_seat</c>. An infant fare (no seat) travels on a lap.</summary>
+public sealed record FareResponse(string Code, string Name, decimal Price, bool TakesSeat);
 
 public sealed record DepartureBoat(Guid Id, string Name, int Capacity, bool HasAc);
 
+/// <summary><c>max_persons</c>: the certified persons on board, infants included; <c>available_persons</c> of them are left.</summary>
 public sealed record DepartureDetailsResponse(
-    Guid DepartureId, DepartureBoat Boat, int AvailableSeats, decimal PricePerSeat, DateTime DepartureTime, string Destination);
+    Guid DepartureId, DepartureBoat Boat, int AvailableSeats, decimal PricePerSeat, DateTime DepartureTime, string Destination,
+    IReadOnlyList<FareResponse> Fares, int MaxPersons, int AvailablePersons);
 
 public sealed record DestinationListResponse(IReadOnlyList<string> Destinations);
 
@@ -51,7 +57,7 @@ public static class BoatEndpoints
 
     private static async Task<IResult> ListBoats(
         string? destination, string? date, [FromQuery(Name = "date_from")] string? dateFrom, [FromQuery(Name = "date_to")] string? dateTo,
-        DepartureRepository departures, OperatorCalendar calendar, CancellationToken ct)
+        DepartureRepository departures, FareRepository fares, OperatorCalendar calendar, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var day = ParseDay(date, "date", errors);
@@ -94,11 +100,14 @@ public static class BoatEndpoints
         };
         var rows = await departures.SearchAsync(
             new DepartureSearch(string.IsNullOrEmpty(destination) ? null : destination, fromUtc < now ? now : fromUtc, toUtc), ct);
+        var sold = await fares.DepartureFaresAsync(rows.Select(r => r.DepartureId).ToList(), ct);
         return Results.Ok(new BoatListResponse(rows.Select(d => new BoatListItem(
-            d.BoatId, d.DepartureId, d.BoatName, d.Capacity, d.AvailableSeats, d.HasAc, d.PricePerSeat, d.DepartureTime, d.Destination)).ToList()));
+            d.BoatId, d.DepartureId, d.BoatName, d.Capacity, d.AvailableSeats, d.HasAc, d.PricePerSeat, d.DepartureTime, d.Destination,
+            FaresOf(sold[d.DepartureId]))).ToList()));
     }
 
-    private static async Task<IResult> GetDeparture([FromRoute(Name = "boat_id")] string boatText, [FromRoute(Name = "departure_id")] string departureText, DepartureRepository departures, CancellationToken ct)
+    private static async Task<IResult> GetDeparture([FromRoute(Name = "boat_id")] string boatText, [FromRoute(Name = "departure_id")] string departureText,
+        DepartureRepository departures, FareRepository fares, CancellationToken ct)
     {
         if (!Guid.TryParse(boatText, out var boatId) || !Guid.TryParse(departureText, out var departureId))
         {
@@ -109,11 +118,16 @@ public static class BoatEndpoints
         {
             return ApiResults.DepartureNotFound();
         }
+        var sold = await fares.DepartureFaresAsync([departureId], ct);
         return Results.Ok(new DepartureDetailsResponse(
             departure.DepartureId,
             new DepartureBoat(departure.BoatId, departure.BoatName, departure.Capacity, departure.HasAc),
-            departure.AvailableSeats, departure.PricePerSeat, departure.DepartureTime, departure.Destination));
+            departure.AvailableSeats, departure.PricePerSeat, departure.DepartureTime, departure.Destination,
+            FaresOf(sold[departureId]), departure.MaxPersons, departure.AvailablePersons));
     }
+
+    private static IReadOnlyList<FareResponse> FaresOf(IEnumerable<DepartureFare> sold) =>
+        sold.Select(f => new FareResponse(f.Code, f.Name, f.Price, f.TakesSeat)).ToList();
 
     private static async Task<IResult> ListDestinations(DepartureRepository departures, OperatorCalendar calendar, CancellationToken ct) =>
         Results.Ok(new DestinationListResponse(await departures.ListDestinationsAsync(calendar.UtcNow, ct)));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using JkBoats.Data.Fares;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Inventory;
@@ -9,18 +11,27 @@ using Microsoft.Extensions.Options;
 
 namespace JkBoats.Web.Api;
 
-public sealed record CreateBookingRequest(Guid? DepartureId, int? SeatsRequested, CustomerRequest? Customer);
+public sealed record CreateBookingRequest(Guid? DepartureId, int? SeatsRequested, CustomerRequest? Customer, IReadOnlyList<PassengerRequest?>? Passengers = null);
 
 public sealed record CustomerRequest(string? Email, string? FullName, string? Phone);
 
+/// <summary>One person travelling. <c>needs</c>: wheelchair, reduced_mobility or other (with <c>needs_note</c>), or null.</summary>
+public sealed record PassengerRequest(string? Fare, string? FullName, int? BirthYear = null, string? Needs = null, string? NeedsNote = null);
+
+/// <summary><c>passengers</c> is there when the request sent a passenger list; without one the answer is the document's, unchanged.</summary>
 public sealed record BookingCreatedResponse(
-    Guid BookingId, string Status, string ConfirmationCode, BookedDeparture Departure, int SeatsBooked, decimal TotalPrice, BookedCustomer Customer);
+    Guid BookingId, string Status, string ConfirmationCode, BookedDeparture Departure, int SeatsBooked, decimal TotalPrice, BookedCustomer Customer,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<BookedPassengerResponse>? Passengers = null);
+
+public sealed record BookedPassengerResponse(string Fare, string? FullName, decimal Price);
 
 public sealed record BookedDeparture(string BoatName, DateTime DepartureTime, string Destination);
 
 public sealed record BookedCustomer(string? Email, string FullName);
 
-public sealed record InsufficientCapacityResponse(string Error, string Message, int AvailableSeats);
+public sealed record InsufficientCapacityResponse(
+    string Error, string Message, int AvailableSeats,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? AvailablePersons = null);
 
 public sealed record BookingLookupResponse(IReadOnlyList<BookingLookupItem> Bookings);
 
@@ -66,7 +77,8 @@ public static class BookingEndpoints
     }
 
     private static async Task<IResult> CreateBooking(
-        HttpContext http, BookingValidator validator, SeatInventory inventory, OpsMetrics metrics, IOptions<JsonOptions> json, CancellationToken ct)
+        HttpContext http, BookingValidator validator, SeatInventory inventory, FareRepository fareTypes, OpsMetrics metrics, IOptions<JsonOptions> json,
+        CancellationToken ct)
     {
         if (!http.Request.HasJsonContentType())
         {
@@ -84,9 +96,14 @@ public static class BookingEndpoints
         var errors = new Dictionary<string, string[]>();
         var key = ReadIdempotencyKey(http.Request, errors);
         var request = body.Value!;
+        var passengers = request.Passengers?.Select(p => new PassengerInput(p?.Fare, p?.FullName, p?.BirthYear, p?.Needs, p?.NeedsNote)).ToList();
+        var fares = passengers is null ? null : await fareTypes.ListFareTypesAsync(ct, activeOnly: true);
         var booking = validator.Validate(
-            new BookingInput(request.DepartureId, request.SeatsRequested, request.Customer?.FullName, request.Customer?.Email, request.Customer?.Phone),
-            errors);
+            new BookingInput(request.DepartureId, request.SeatsRequested, request.Customer?.FullName, request.Customer?.Email, request.Customer?.Phone)
+            {
+                Passengers = passengers,
+            },
+            errors, fares: fares);
         if (booking is null || errors.Count > 0)
         {
             metrics.Booking(BookingChannel.Api, Outcomes.ValidationError);
@@ -104,10 +121,18 @@ public static class BookingEndpoints
                 var b = confirmed.Booking;
                 return Results.Json(new BookingCreatedResponse(
                     b.BookingId, b.Status.Name(), b.ConfirmationCode, new BookedDeparture(b.BoatName, b.DepartureTime, b.Destination),
-                    b.SeatsBooked, b.TotalPrice, new BookedCustomer(b.Email, b.FullName)), json.Value.SerializerOptions, statusCode: StatusCodes.Status201Created);
+                    b.SeatsBooked, b.TotalPrice, new BookedCustomer(b.Email, b.FullName),
+                    passengers is null ? null : b.Passengers?.Select(p => new BookedPassengerResponse(p.Fare, p.FullName, p.Price)).ToList()),
+                    json.Value.SerializerOptions, statusCode: StatusCodes.Status201Created);
             case BookingOutcome.InsufficientCapacity refused:
-                return Results.Json(new InsufficientCapacityResponse("insufficient_capacity", OutcomeMessages.Capacity(refused), refused.AvailableSeats),
+                return Results.Json(new InsufficientCapacityResponse(
+                        "insufficient_capacity", OutcomeMessages.Capacity(refused), refused.AvailableSeats, refused.AvailablePersons),
                     json.Value.SerializerOptions, statusCode: StatusCodes.Status400BadRequest);
+            case BookingOutcome.UnknownFare unknown:
+                return ApiResults.Validation(new Dictionary<string, string[]>
+                {
+                    [BookingValidator.PassengerField(unknown.Index, "fare")] = [OutcomeMessages.UnknownFare(unknown)],
+                });
             case BookingOutcome.DepartureNotFound:
                 return ApiResults.DepartureNotFound();
             case BookingOutcome.DepartureClosed closed:
@@ -216,8 +241,9 @@ public static class BookingEndpoints
         }
     }
 
-    private static readonly string[] BookingFields = ["departure_id", "seats_requested", "customer"];
+    private static readonly string[] BookingFields = ["departure_id", "seats_requested", "customer", "passengers"];
     private static readonly string[] CustomerFields = ["email", "full_name", "phone"];
+    private static readonly string[] PassengerFields = ["fare", "full_name", "birth_year", "needs", "needs_note"];
 
     /// <summary>Duplicate properties and known names in another case, which readers disagree on, are refused, never guessed.</summary>
     private static Dictionary<string, string[]> NameErrors(JsonElement booking)
@@ -227,6 +253,18 @@ public static class BookingEndpoints
         foreach (var customer in booking.EnumerateObject().Where(p => p.NameEquals("customer") && p.Value.ValueKind == JsonValueKind.Object))
         {
             CheckNames(customer.Value, CustomerFields, "customer.", errors);
+        }
+        foreach (var list in booking.EnumerateObject().Where(p => p.NameEquals("passengers") && p.Value.ValueKind == JsonValueKind.Array))
+        {
+            var index = 0;
+            foreach (var passenger in list.Value.EnumerateArray())
+            {
+                if (passenger.ValueKind == JsonValueKind.Object)
+                {
+                    CheckNames(passenger, PassengerFields, $"passengers[{index}].", errors);
+                }
+                index++;
+            }
         }
         return errors;
     }
@@ -247,14 +285,21 @@ public static class BookingEndpoints
         }
     }
 
+    private static readonly System.Text.RegularExpressions.Regex PassengerPath = new(@"^\$\.passengers\[\d{1,3}\](\.(?<field>[a-z_]+))?$");
+
     private static bool IsKnownField(string path) =>
-        path.StartsWith("$.customer.", StringComparison.Ordinal) ? CustomerFields.Contains(path["$.customer.".Length..]) : BookingFields.Contains(path[2..]);
+        path.StartsWith("$.customer.", StringComparison.Ordinal) ? CustomerFields.Contains(path["$.customer.".Length..])
+        : PassengerPath.Match(path) is { Success: true } m ? !m.Groups["field"].Success || PassengerFields.Contains(m.Groups["field"].Value)
+        : BookingFields.Contains(path[2..]);
 
     private static string ExpectedType(string field) => field switch
     {
         "departure_id" => "departure_id must be a uuid string.",
         "seats_requested" => "seats_requested must be a whole number.",
         "customer" => "customer must be an object with email, full_name and phone.",
+        "passengers" => "passengers must be a list of objects with fare, full_name and optional birth_year, needs and needs_note.",
+        _ when field.EndsWith(']') => $"{field} must be an object with fare and full_name.",
+        _ when field.EndsWith(".birth_year", StringComparison.Ordinal) => $"{field} must be a whole number.",
         _ => $"{field} must be a string.",
     };
 

@@ -14,12 +14,23 @@ public static class OutcomeMessages
         _ => "This departure is open for booking.",
     };
 
-    public static string Capacity(BookingOutcome.InsufficientCapacity refused) => refused.AvailableSeats switch
+    public static string Capacity(BookingOutcome.InsufficientCapacity refused) => refused switch
+    {
+        { AvailablePersons: { } persons } when persons < refused.RequestedPersons && refused.AvailableSeats >= refused.Requested =>
+            $"Room for only {persons} more persons on board (infants included), but {refused.RequestedPersons} requested",
+        { AvailablePersons: not null } => $"{SeatsCapacity(refused)}; {refused.AvailablePersons} persons may still board",
+        _ => SeatsCapacity(refused),
+    };
+
+    private static string SeatsCapacity(BookingOutcome.InsufficientCapacity refused) => refused.AvailableSeats switch
     {
         0 => $"No seats available, but {refused.Requested} requested",
         1 => $"Only 1 seat available, but {refused.Requested} requested",
         var n => $"Only {n} seats available, but {refused.Requested} requested",
     };
+
+    public static string UnknownFare(BookingOutcome.UnknownFare refused) =>
+        $"This departure does not sell the fare \"{refused.Fare}\".";
 
     public static string SeatsLeft(int available) =>
         available == 1 ? "Only 1 seat is left." : $"Only {available} seats are left.";
@@ -38,6 +49,8 @@ public static class OutcomeMessages
         ChangeResult.TooLate => "It is too late to change this booking here.",
         ChangeResult.TargetNotBookable => "That departure cannot take bookings (it has left, was cancelled or does not exist).",
         ChangeResult.NotEnoughSeats => $"That departure has only {outcome.AvailableSeats} seats free; this booking needs {outcome.SeatsNeeded}.",
+        ChangeResult.NotEnoughRoom => $"That departure may carry only {outcome.AvailableSeats} more persons; this booking has {outcome.SeatsNeeded} (infants included).",
+        ChangeResult.FareNotSold => "That departure does not sell every fare of this booking.",
         _ => "The departures are busy right now; please try again.",
     };
 

@@ -15,24 +15,24 @@ public sealed class IndexModel(ScheduleRepository schedule) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct) => Boats = await schedule.ListBoatsAsync(ct);
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, int? capacity, bool hasAc, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, int? capacity, int? maxPersons, bool hasAc, CancellationToken ct)
     {
-        if (!Validate(ref name, capacity))
+        if (!Validate(ref name, capacity, maxPersons))
         {
             return await ShowAsync(ct);
         }
-        await schedule.CreateBoatAsync(name!, capacity!.Value, hasAc, ct);
+        await schedule.CreateBoatAsync(name!, capacity!.Value, maxPersons ?? capacity.Value, hasAc, ct);
         TempData["Flash"] = $"{name} added.";
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostUpdateAsync(Guid id, string? name, int? capacity, bool hasAc, CancellationToken ct)
+    public async Task<IActionResult> OnPostUpdateAsync(Guid id, string? name, int? capacity, int? maxPersons, bool hasAc, CancellationToken ct)
     {
-        if (!Validate(ref name, capacity))
+        if (!Validate(ref name, capacity, maxPersons))
         {
             return await ShowAsync(ct);
         }
-        if (!await schedule.UpdateBoatAsync(id, name!, capacity!.Value, hasAc, ct))
+        if (!await schedule.UpdateBoatAsync(id, name!, capacity!.Value, maxPersons ?? capacity.Value, hasAc, ct))
         {
             return NotFound();
         }
@@ -50,7 +50,7 @@ public sealed class IndexModel(ScheduleRepository schedule) : PageModel
         return RedirectToPage();
     }
 
-    private bool Validate(ref string? name, int? capacity)
+    private bool Validate(ref string? name, int? capacity, int? maxPersons)
     {
         name = name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 100 || !PlainText.IsClean(name))
@@ -60,6 +60,10 @@ public sealed class IndexModel(ScheduleRepository schedule) : PageModel
         if (capacity is null or < 1 or > MaxCapacity)
         {
             Errors.Add($"Seats must be a whole number from 1 to {MaxCapacity}.");
+        }
+        else if (maxPersons is { } persons && (persons < capacity || persons > 2 * MaxCapacity))
+        {
+            Errors.Add($"The certified maximum of persons on board counts infants too: a whole number from the seats ({capacity}) to {2 * MaxCapacity}, or empty for the seats.");
         }
         if (Errors.Count == 0 && !ModelState.IsValid)
         {

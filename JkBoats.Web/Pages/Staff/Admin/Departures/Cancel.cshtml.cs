@@ -58,6 +58,12 @@ public sealed class CancelModel(SeatInventory inventory, DeskRepository desk, De
             case ScheduleResult.TargetNotBookable:
                 Errors.Add("That departure cannot take bookings any more. Nothing was changed.");
                 break;
+            case ScheduleResult.PersonsTooMany:
+                Errors.Add($"That departure may carry only {outcome.NewCapacity} more persons; {outcome.Booked} are booked here (infants included). Nothing was changed.");
+                break;
+            case ScheduleResult.FareNotSold:
+                Errors.Add("That departure does not sell every fare booked here (set its prices first). Nothing was changed.");
+                break;
             default:
                 Errors.Add("The departures are busy right now; please try again. Nothing was changed.");
                 break;

@@ -67,6 +67,9 @@ public sealed class EditModel(ScheduleRepository schedule, ScheduleInput input, 
             case ScheduleResult.CapacityTooSmall:
                 Errors.Add($"That boat has {outcome.NewCapacity} seats, but {outcome.Booked} are already booked on this departure. Move or cancel bookings first, or pick a bigger boat.");
                 break;
+            case ScheduleResult.PersonsTooMany:
+                Errors.Add($"That boat may carry {outcome.NewCapacity} persons, but {outcome.Booked} are already booked on this departure (infants included). Move or cancel bookings first, or pick a bigger boat.");
+                break;
             case ScheduleResult.Duplicate:
                 Errors.Add("That boat already has a departure at that time.");
                 break;

@@ -14,7 +14,8 @@ public sealed record BookingSummary(
     int SeatsBooked,
     decimal TotalPrice,
     BookingStatus Status,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    string? FareCounts = null);
 
 /// <summary>Booking reads. Find-my-booking look-ups read from <see cref="ReadDataSource"/> (a replica when configured); a single
 /// booking (confirmation page, manage link, emails) reads from the primary, so it is there right after it was made.</summary>
@@ -38,11 +39,26 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
             from bookings bk
             join departures d on d.id = bk.departure_id
             join boats b on b.id = d.boat_id
-            where bk.id = @bookingId
+            where bk.id = @bookingId;
+
+            select p.position::int as position, f.code as fare, f.name as fare_name, p.takes_seat, p.full_name, p.price
+            from passengers p join fare_types f on f.id = p.fare_type_id
+            where p.booking_id = @bookingId
+            order by p.position;
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<BookingConfirmation>(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct));
+        var booking = await results.ReadSingleOrDefaultAsync<BookingConfirmation>();
+        var passengers = (await results.ReadAsync<BookedPassenger>()).AsList();
+        return booking is null ? null : booking with { Passengers = passengers };
     }
+
+    /// <summary>"Adult × 2, Child × 1": the passengers of a booking counted per fare, without names.</summary>
+    internal const string FareCountsSql = """
+        (select string_agg(c.name || ' × ' || c.n, ', ' order by c.sort_order)
+         from (select f.name, f.sort_order, count(*) as n from passengers p join fare_types f on f.id = p.fare_type_id
+               where p.booking_id = bk.id group by f.name, f.sort_order) c)
+        """;
 
     public async Task<string?> CancellationReasonAsync(Guid bookingId, CancellationToken ct)
     {
@@ -53,9 +69,9 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
 
     private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select bk.id as booking_id, bk.confirmation_code as masked_code, d.departure_time, d.destination, b.name as boat_name,
-                   bk.seats_booked, bk.total_price, bk.status, bk.created_at
+                   bk.seats_booked, bk.total_price, bk.status, bk.created_at, {FareCountsSql} as fare_counts
             from bookings bk
             join departures d on d.id = bk.departure_id
             join boats b on b.id = d.boat_id

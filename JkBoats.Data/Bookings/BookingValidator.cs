@@ -45,6 +45,8 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
 
     public int MaxSeats => options.Value.MaxSeatsPerBooking;
 
+    public bool AllNamesRequired => options.Value.RequireAllPassengerNames;
+
     /// <summary>Seat-takers and infants together: each infant sits on the lap of someone with a seat.</summary>
     public int MaxPassengers => 2 * MaxSeats;
 

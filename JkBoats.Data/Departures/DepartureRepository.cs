@@ -1,4 +1,5 @@
 using Dapper;
+using JkBoats.Data.Fares;
 using Npgsql;
 
 namespace JkBoats.Data.Departures;
@@ -46,7 +47,12 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     /// <summary>Scheduled departures in [FromUtc, ToUtc), in departure order.</summary>
     public async Task<IReadOnlyList<DepartureListing>> SearchAsync(DepartureSearch search, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = $"""
+        const string sql = SearchSql;
+        return await ReadAsync<IReadOnlyList<DepartureListing>>(from, async connection =>
+            (await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct))).AsList(), ct);
+    }
+
+    private const string SearchSql = $"""
             select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
                    b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
             from departures d
@@ -57,8 +63,35 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             order by d.departure_time, b.name
             limit @Limit
             """;
-        return await ReadAsync<IReadOnlyList<DepartureListing>>(from, async connection =>
-            (await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct))).AsList(), ct);
+
+    /// <summary><see cref="SearchAsync"/> with each departure's fares, in one read (one replica connection, two statements).</summary>
+    public async Task<(IReadOnlyList<DepartureListing> Departures, ILookup<Guid, DepartureFare> Fares)> SearchWithFaresAsync(
+        DepartureSearch search, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
+    {
+        const string sql = SearchSql + ";\n" + $"""
+            with found as (
+                select d.id
+                from departures d
+                join boats b on b.id = d.boat_id
+                where d.departure_time >= @FromUtc and d.departure_time < @ToUtc
+                  and d.status = '{StatusSql.Scheduled}'
+                  and (@Destination::text is null or lower(d.destination) = lower(@Destination::text))
+                order by d.departure_time, b.name
+                limit @Limit
+            )
+            select df.departure_id, f.id as fare_type_id, f.code, f.name, f.description, f.takes_seat, df.price, f.sort_order
+            from departure_fares df
+            join fare_types f on f.id = df.fare_type_id
+            where df.departure_id in (select id from found) and f.is_active
+            order by df.departure_id, f.sort_order, f.code
+            """;
+        return await ReadAsync(from, async connection =>
+        {
+            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, search, cancellationToken: ct));
+            var departures = (await results.ReadAsync<DepartureListing>()).AsList();
+            var fares = (await results.ReadAsync<DepartureFare>()).ToLookup(f => f.DepartureId);
+            return ((IReadOnlyList<DepartureListing>)departures, fares);
+        }, ct);
     }
 
     public async Task<DepartureListing?> GetAsync(Guid departureId, CancellationToken ct, ReadFrom from = ReadFrom.Replica)

@@ -20,6 +20,15 @@ public enum FareEditResult
 /// booking is decided; nothing here changes seats.</summary>
 public sealed class FareRepository(NpgsqlDataSource db, ReadDataSource read)
 {
+    /// <summary>The active fares of the departures <c>@ids</c>, in the fare types' order.</summary>
+    internal const string DepartureFaresSql = """
+        select df.departure_id, f.id as fare_type_id, f.code, f.name, f.description, f.takes_seat, df.price, f.sort_order
+        from departure_fares df
+        join fare_types f on f.id = df.fare_type_id
+        where df.departure_id = any(@ids) and f.is_active
+        order by df.departure_id, f.sort_order, f.code
+        """;
+
     public async Task<IReadOnlyList<FareType>> ListFareTypesAsync(CancellationToken ct, bool activeOnly = false)
     {
         const string sql = """
@@ -35,13 +44,7 @@ public sealed class FareRepository(NpgsqlDataSource db, ReadDataSource read)
     /// <summary>The active fares each departure offers, cheapest rule first: in the fare types' order.</summary>
     public async Task<ILookup<Guid, DepartureFare>> DepartureFaresAsync(IReadOnlyCollection<Guid> departureIds, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
-            select df.departure_id, f.id as fare_type_id, f.code, f.name, f.description, f.takes_seat, df.price, f.sort_order
-            from departure_fares df
-            join fare_types f on f.id = df.fare_type_id
-            where df.departure_id = any(@ids) and f.is_active
-            order by df.departure_id, f.sort_order, f.code
-            """;
+        const string sql = DepartureFaresSql;
         var ids = departureIds.Distinct().ToArray();
         if (ids.Length == 0)
         {

@@ -33,7 +33,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser, ITestOutp
             await Expect(page).ToHaveURLAsync(new Regex("destination="));
 
             await page.GotoAsync($"/departures/{departure.DepartureId}/book");
-            await page.Locator("#seats").FillAsync("2");
+            await page.Locator("#fare-adult").FillAsync("2");
             await page.Locator("#full_name").FillAsync("Carla Csp");
             await page.Locator("#email").FillAsync($"csp-{Guid.NewGuid():N}@example.com");
             await page.Locator("#phone").FillAsync("+1 415 555 0142");

@@ -61,7 +61,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await browser.ScreenshotAsync(page, $"{name}-3-departure");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Book seats" }).ClickAsync();
-        await page.GetByLabel("Seats").FillAsync("2");
+        await page.Locator("#fare-adult").FillAsync("2");
         await page.GetByLabel("Full name").FillAsync("Ada Lovelace");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Mobile phone").FillAsync("+1 415 555 0132");
@@ -130,6 +130,59 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("QR code") })).ToBeVisibleAsync();
     }
 
+    [Theory(Timeout = TestTimeout)]
+    [InlineData("phone", true)]
+    [InlineData("phone-nojs", false)]
+    public async Task A_family_books_two_adults_a_child_and_an_infant_with_the_steppers_and_sees_every_passenger_priced(string name, bool javaScript)
+    {
+        var departure = await browser.Site.Data.CreateDepartureAsync(
+            capacity: 10, price: 25.00m, fares: TestData.FamilyFares, maxPersons: 12, departureTime: DateTime.UtcNow.Date.AddDays(5).AddHours(9));
+        await using var tab = await browser.OpenAsync(390, 844, javaScript);
+        var page = tab.Page;
+
+        await page.GotoAsync($"/departures/{departure.DepartureId}/book");
+        await Expect(page.Locator("#fare-adult")).ToBeFocusedAsync();
+        await Expect(page.Locator("[data-fare=infant]")).ToContainTextAsync("On a lap, no seat");
+        await page.GetByRole(AriaRole.Button, new() { Name = "One Adult ticket more" }).ClickAsync();
+        await Expect(page.Locator("#fare-adult")).ToHaveValueAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "One Child ticket more" }).ClickAsync();
+        await Expect(page.Locator("#fare-child")).ToHaveValueAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "One Infant ticket more" }).ClickAsync();
+        await Expect(page.Locator("#fare-infant")).ToHaveValueAsync("1");
+        await Expect(page.Locator("#live-total")).ToHaveTextAsync("$62.50");
+        await Expect(page.Locator("[data-passenger]")).ToHaveCountAsync(4);
+
+        await page.Locator("#passenger-name-1").FillAsync("Bo Doe");
+        await page.Locator("#passenger-name-2").FillAsync("Rui Doe");
+        await page.Locator("#passenger-needs-2").SelectOptionAsync("other");
+        await page.Locator("#passenger-note-2").FillAsync("Gets seasick");
+        await page.Locator("#passenger-name-3").FillAsync("Mia Doe");
+        await page.GetByLabel("Full name").FillAsync("Ana Doe");
+        await page.GetByLabel("Email").FillAsync($"family-{name}-{Guid.NewGuid():N}@example.com");
+        await page.GetByLabel("Mobile phone").FillAsync("+1 415 555 0132");
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await browser.ScreenshotAsync(page, $"{name}-family-1-tickets");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to review" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check and confirm" })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-review=total]")).ToHaveTextAsync("$62.50");
+        await Expect(page.Locator("[data-review=persons]")).ToHaveTextAsync("4");
+        await Expect(page.Locator("[data-review-passenger]")).ToHaveTextAsync([
+            new Regex("Ana Doe.*Adult.*\\$25\\.00", RegexOptions.Singleline), new Regex("Bo Doe.*Adult", RegexOptions.Singleline), new Regex("Rui Doe · Other needs.*Child.*\\$12\\.50", RegexOptions.Singleline),
+            new Regex("Mia Doe.*Infant \\(on a lap\\).*Free", RegexOptions.Singleline)]);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await browser.ScreenshotAsync(page, $"{name}-family-2-review");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm booking" }).ClickAsync();
+        await Expect(page.Locator("#confirmation-code")).ToHaveTextAsync(new Regex("^JKB-[A-Z2-9]{6}$"));
+        await Expect(page.Locator("[data-booking=total]")).ToHaveTextAsync("$62.50");
+        await Expect(page.Locator("#booking-passengers tbody tr")).ToHaveCountAsync(4);
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await browser.ScreenshotAsync(page, $"{name}-family-3-confirmation");
+
+        Assert.Equal(new TestData.PersonState(12, 8, 4, 3, 4), await browser.Site.Data.PersonStateAsync(departure.DepartureId));
+    }
+
     [Fact(Timeout = TestTimeout)]
     public async Task Seats_sold_out_between_review_and_confirm_let_the_customer_change_seats_and_still_book()
     {
@@ -139,7 +192,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         var page = tab.Page;
 
         await page.GotoAsync($"/departures/{departure.DepartureId}/book");
-        await page.GetByLabel("Seats").FillAsync("3");
+        await page.Locator("#fare-adult").FillAsync("3");
         await page.GetByLabel("Full name").FillAsync("Grace Hopper");
         await page.GetByLabel("Email").FillAsync("grace@example.com");
         await page.GetByLabel("Mobile phone").FillAsync("415 555 0132");
@@ -155,7 +208,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await BrowserFixture.AssertAccessibleAsync(page);
         await browser.ScreenshotAsync(page, "desktop-soldout-1-only-one-left");
 
-        await page.GetByLabel("Seats").FillAsync("1");
+        await page.Locator("#fare-adult").FillAsync("1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue to review" }).ClickAsync();
         await Expect(page.Locator("[data-review=total]")).ToHaveTextAsync("$30.00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm booking" }).ClickAsync();

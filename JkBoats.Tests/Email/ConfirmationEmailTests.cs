@@ -81,7 +81,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         var form = await visitor.GetAsync($"/departures/{departure.DepartureId}/book");
         var review = await visitor.SubmitAsync(form.Form("#booking-step form"), new Dictionary<string, string>
         {
-            ["seats"] = "2", ["full_name"] = "Site Visitor", ["email"] = email, ["phone"] = "(415) 555-0132",
+            ["fares[adult]"] = "2", ["full_name"] = "Site Visitor", ["email"] = email, ["phone"] = "(415) 555-0132",
         });
         var confirmed = await visitor.SubmitAsync(review.Form("form[action$='handler=Confirm']"));
 

@@ -93,7 +93,7 @@ public sealed class BadInputSweepTests(AppFixture fixture, ITestOutputHelper out
         using var visitor = new SiteSession(fixture.App.BaseAddress);
         var before = await CountsAsync();
         var answers = new List<(string What, HttpStatusCode Status)>();
-        var valid = new Dictionary<string, string> { ["seats"] = "1", ["full_name"] = "Vera Valid", ["email"] = "vera@example.com", ["phone"] = "+14155550132" };
+        var valid = new Dictionary<string, string> { ["fares[adult]"] = "1", ["full_name"] = "Vera Valid", ["email"] = "vera@example.com", ["phone"] = "+14155550132" };
 
         var bookPage = await visitor.GetAsync($"/departures/{departure.DepartureId}/book");
         var review = await visitor.SubmitAsync(bookPage.Form("#booking-step form"), valid);
@@ -105,7 +105,7 @@ public sealed class BadInputSweepTests(AppFixture fixture, ITestOutputHelper out
             {
                 answers.Add(($"GET {path}{Shorten(value)}", (await staff.Http.GetAsync(path + Uri.EscapeDataString(value))).StatusCode));
             }
-            foreach (var field in new[] { "seats", "email", "phone" })
+            foreach (var field in new[] { "fares[adult]", "email", "phone" })
             {
                 var details = new Dictionary<string, string>(valid) { [field] = value };
                 answers.Add(($"details {field}={Shorten(value)}", (await visitor.SubmitAsync(bookPage.Form("#booking-step form"), details, pastBrowserChecks: true)).Status));
@@ -116,7 +116,7 @@ public sealed class BadInputSweepTests(AppFixture fixture, ITestOutputHelper out
                 var details = new Dictionary<string, string>(valid) { ["full_name"] = value };
                 answers.Add(($"confirm full_name={Shorten(value)}", (await visitor.SubmitAsync(confirm, details, pastBrowserChecks: true)).Status));
             }
-            answers.Add(($"confirm key={Shorten(value)}", (await visitor.SubmitAsync(confirm, new Dictionary<string, string>(valid) { ["seats"] = "0", ["idempotency_key"] = value }, pastBrowserChecks: true)).Status));
+            answers.Add(($"confirm key={Shorten(value)}", (await visitor.SubmitAsync(confirm, new Dictionary<string, string>(valid) { ["fares[adult]"] = "0", ["idempotency_key"] = value }, pastBrowserChecks: true)).Status));
             var find = await visitor.GetAsync("/bookings/find");
             answers.Add(($"find {Shorten(value)}", (await visitor.SubmitAsync(find.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = value }, pastBrowserChecks: true)).Status));
             var open = await visitor.GetAsync($"/bookings/{Guid.NewGuid()}/open");

@@ -30,7 +30,7 @@ public sealed class TwoProcessDataProtectionTests(ITestOutputHelper output)
         // (a) Customer booking: the form (and its antiforgery cookie) from A, the details step posted to B, the
         // confirmation form (token issued by A) posted to B.
         var book = $"/departures/{departure.DepartureId}/book";
-        var details = new Dictionary<string, string> { ["seats"] = "2", ["full_name"] = "Cross Instance", ["email"] = "cross@example.com", ["phone"] = "+14155550132" };
+        var details = new Dictionary<string, string> { ["fares[adult]"] = "2", ["full_name"] = "Cross Instance", ["email"] = "cross@example.com", ["phone"] = "+14155550132" };
         var bookPageA = await GetDocumentAsync(browser, new Uri(a.BaseAddress, book), deadline.Token);
         using var reviewOnB = await PostFormAsync(browser, bookPageA, "#booking-step form", b.BaseAddress, details, deadline.Token);
         Assert.Equal(HttpStatusCode.OK, reviewOnB.StatusCode);

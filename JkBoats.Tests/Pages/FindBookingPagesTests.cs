@@ -14,7 +14,7 @@ public sealed class FindBookingPagesTests(AppFixture site) : IDisposable
         var form = await _visitor.GetAsync($"/departures/{departure.DepartureId}/book");
         var review = await _visitor.SubmitAsync(form.Form("#booking-step form"), new Dictionary<string, string>
         {
-            ["seats"] = seats.ToString(), ["full_name"] = "Katherine Johnson", ["email"] = email, ["phone"] = "+1 415 555 0199",
+            ["fares[adult]"] = seats.ToString(), ["full_name"] = "Katherine Johnson", ["email"] = email, ["phone"] = "+1 415 555 0199",
         });
         var confirmed = await _visitor.SubmitAsync(review.Form("form[action$='handler=Confirm']"));
         var page = await _visitor.GetAsync(confirmed.Response.Headers.Location!.ToString());

@@ -47,7 +47,7 @@ public sealed class RateLimitTests(AppFixture fixture)
         using var visitor = new SiteSession(app.BaseAddress);
         var details = new Dictionary<string, string>
         {
-            ["seats"] = "1", ["full_name"] = "Rita Rate", ["email"] = $"rita-{Guid.NewGuid():N}@example.com", ["phone"] = "+14155550142",
+            ["fares[adult]"] = "1", ["full_name"] = "Rita Rate", ["email"] = $"rita-{Guid.NewGuid():N}@example.com", ["phone"] = "+14155550142",
         };
         for (var i = 0; i < 3; i++)
         {
@@ -77,7 +77,7 @@ public sealed class RateLimitTests(AppFixture fixture)
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 50);
         using var visitor = new SiteSession(app.BaseAddress);
         var review = await visitor.SubmitAsync((await visitor.GetAsync($"/departures/{departure.DepartureId}/book")).Form("#booking-step form"),
-            new Dictionary<string, string> { ["seats"] = "1", ["full_name"] = "Hana Handler", ["email"] = $"hana-{Guid.NewGuid():N}@example.com", ["phone"] = "+14155550143" });
+            new Dictionary<string, string> { ["fares[adult]"] = "1", ["full_name"] = "Hana Handler", ["email"] = $"hana-{Guid.NewGuid():N}@example.com", ["phone"] = "+14155550143" });
         var fields = review.Form("form[action$='handler=Confirm']").QuerySelectorAll("input[name]")
             .ToDictionary(input => input.GetAttribute("name")!, input => input.GetAttribute("value") ?? "");
         var id = departure.DepartureId;

@@ -57,7 +57,7 @@ public static class BoatEndpoints
 
     private static async Task<IResult> ListBoats(
         string? destination, string? date, [FromQuery(Name = "date_from")] string? dateFrom, [FromQuery(Name = "date_to")] string? dateTo,
-        DepartureRepository departures, FareRepository fares, OperatorCalendar calendar, CancellationToken ct)
+        DepartureRepository departures, OperatorCalendar calendar, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var day = ParseDay(date, "date", errors);
@@ -98,9 +98,8 @@ public static class BoatEndpoints
             (_, null, { } t) => (now, calendar.StartOfDayUtc(t.AddDays(1))),
             _ => (now, now.AddDays(MaxRangeDays)),
         };
-        var rows = await departures.SearchAsync(
+        var (rows, sold) = await departures.SearchWithFaresAsync(
             new DepartureSearch(string.IsNullOrEmpty(destination) ? null : destination, fromUtc < now ? now : fromUtc, toUtc), ct);
-        var sold = await fares.DepartureFaresAsync(rows.Select(r => r.DepartureId).ToList(), ct);
         return Results.Ok(new BoatListResponse(rows.Select(d => new BoatListItem(
             d.BoatId, d.DepartureId, d.BoatName, d.Capacity, d.AvailableSeats, d.HasAc, d.PricePerSeat, d.DepartureTime, d.Destination,
             FaresOf(sold[d.DepartureId]))).ToList()));

@@ -86,6 +86,11 @@ public sealed class BookingEmails(
             Total: Display.Price(booking.TotalPrice),
             ManageUrl: manage.AbsoluteUri,
             BookUrl: new Uri(manage, "/").AbsoluteUri,
-            Reason: string.IsNullOrWhiteSpace(reason) ? "not given" : reason);
+            Reason: string.IsNullOrWhiteSpace(reason) ? "not given" : reason)
+        {
+            Passengers = (booking.Passengers ?? [])
+                .Select(p => $"{Display.PassengerName(p, booking.FullName)}, {p.FareName}{(p.TakesSeat ? "" : " (on a lap)")}, {Display.PriceOrFree(p.Price)}")
+                .ToList(),
+        };
     }
 }

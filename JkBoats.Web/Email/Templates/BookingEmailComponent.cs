@@ -16,7 +16,11 @@ public sealed record BookingEmailModel(
     string Total,
     string ManageUrl,
     string BookUrl,
-    string Reason);
+    string Reason)
+{
+    /// <summary>One line per passenger: name, fare and price.</summary>
+    public IReadOnlyList<string> Passengers { get; init; } = [];
+}
 
 public abstract class BookingEmailComponent : ComponentBase
 {

@@ -5,6 +5,8 @@ using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using JkBoats.Data.Inventory;
 using JkBoats.Data.Departures;
+using JkBoats.Data.Fares;
+using System.Globalization;
 using JkBoats.Data.Operations;
 using JkBoats.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
@@ -22,11 +24,33 @@ public enum BookingStep
 /// <summary>Booking in three steps: details, review, confirm. Typed values travel in the forms, never in the URL.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class BookModel(
-    DepartureRepository departures, SeatInventory inventory, BookingValidator validator, ManageLinks links, OperatorCalendar calendar, OpsMetrics metrics)
+    DepartureRepository departures, FareRepository fares, SeatInventory inventory, BookingValidator validator, ManageLinks links,
+    OperatorCalendar calendar, OpsMetrics metrics)
     : PageModel
 {
+    /// <summary>The adults of a form from before fares (a plain seat count); <see cref="FareCounts"/> wins when both are sent.</summary>
     [BindProperty(Name = "seats")]
     public int? Seats { get; set; }
+
+    /// <summary>How many of each fare, by fare code: <c>fares[adult]=2&amp;fares[infant]=1</c>.</summary>
+    [BindProperty(Name = "fares")]
+    public Dictionary<string, string?> FareCounts { get; set; } = [];
+
+    /// <summary>Per passenger, in the order of <see cref="Passengers"/>: name, needs and a note on them.</summary>
+    [BindProperty(Name = "passenger_names")]
+    public List<string?> PassengerNames { get; set; } = [];
+
+    [BindProperty(Name = "passenger_needs")]
+    public List<string?> PassengerNeeds { get; set; } = [];
+
+    [BindProperty(Name = "passenger_notes")]
+    public List<string?> PassengerNotes { get; set; } = [];
+
+    /// <summary>The − and + buttons: <c>code:-1</c> or <c>code:1</c>.</summary>
+    [BindProperty(Name = "adjust")]
+    public string? Adjust { get; set; }
+
+    public IReadOnlyList<DepartureFare> Fares { get; private set; } = [];
 
     [BindProperty(Name = "full_name")]
     public string? FullName { get; set; }
@@ -52,7 +76,24 @@ public sealed class BookModel(
 
     public int MaxSeats => Math.Max(1, Math.Min(validator.MaxSeats, Departure.AvailableSeats));
 
-    public decimal Total => (Seats ?? 0) * Departure.PricePerSeat;
+    public int CountOf(string code) => Counts.TryGetValue(code, out var n) ? n : 0;
+
+    /// <summary>Counts read from the form; a count that is not a whole number from 0 to <see cref="MaxCount"/> is an error.</summary>
+    private Dictionary<string, int> Counts { get; set; } = [];
+
+    public int MaxCount => validator.MaxSeats;
+
+    /// <summary>The most a stepper goes to: seats left for a fare that takes one, else the per-booking limit.</summary>
+    public int MaxFor(DepartureFare fare) => fare.TakesSeat ? MaxSeats : MaxCount;
+
+    /// <summary>The passengers the counts make, in fare order, each with what the form says of them.</summary>
+    public IReadOnlyList<(DepartureFare Fare, PassengerInput Input)> Passengers { get; private set; } = [];
+
+    public int SeatsChosen => Passengers.Count(p => p.Fare.TakesSeat);
+
+    public decimal Total => Passengers.Sum(p => p.Fare.Price);
+
+    public bool NamesRequired => validator.AllNamesRequired;
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
@@ -63,6 +104,7 @@ public sealed class BookModel(
             return NotFound();
         }
         Seats ??= 1;
+        ReadPassengers();
         return this.PageOrFragment(StepPartial);
     }
 
@@ -74,9 +116,13 @@ public sealed class BookModel(
         }
         if (Step != BookingStep.Closed && Validate(id) is not null)
         {
-            if (Seats > Departure.AvailableSeats)
+            if (SeatsChosen > Departure.AvailableSeats)
             {
-                Errors[BookingValidator.SeatsField] = [OutcomeMessages.SeatsLeft(Departure.AvailableSeats)];
+                Errors[FaresField] = [OutcomeMessages.SeatsLeft(Departure.AvailableSeats)];
+            }
+            else if (Passengers.Count > Departure.AvailablePersons)
+            {
+                Errors[FaresField] = [$"Only {Departure.AvailablePersons} more persons may board (infants on a lap included)."];
             }
             else
             {
@@ -86,6 +132,24 @@ public sealed class BookModel(
         }
         return this.PageOrFragment(StepPartial);
     }
+
+    /// <summary>A − or + button: the same form again with one fare's count changed; nothing is checked or kept yet.</summary>
+    public async Task<IActionResult> OnPostAdjustAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        if (Adjust?.Split(':') is [var code, var by] && Fares.Any(f => f.Code == code) && int.TryParse(by, out var change) && change is -1 or 1)
+        {
+            var count = Math.Clamp(CountOf(code) + change, 0, MaxCount);
+            FareCounts[code] = count.ToString(CultureInfo.InvariantCulture);
+            ReadPassengers();
+        }
+        return this.PageOrFragment(StepPartial);
+    }
+
+    public const string FaresField = "fares";
 
     public async Task<IActionResult> OnPostEditAsync(Guid id, CancellationToken ct)
     {
@@ -122,6 +186,16 @@ public sealed class BookModel(
             case BookingOutcome.Confirmed confirmed:
                 var bookingId = confirmed.Booking.BookingId;
                 return this.SeeOther(Url.Page("/Bookings/Confirmation", new { id = bookingId, key = await links.ConfirmationKeyAsync(bookingId, ct) })!);
+            case BookingOutcome.UnknownFare:
+                Step = BookingStep.Details;
+                Notice = $"The fares of this departure changed while you were booking. {OutcomeMessages.NotBooked} Please choose your tickets again.";
+                break;
+            case BookingOutcome.InsufficientCapacity { AvailablePersons: { } persons } tooMany when persons < tooMany.RequestedPersons && SeatsWereEnough(tooMany):
+                Departure = Departure with { AvailablePersons = persons };
+                Step = BookingStep.Details;
+                Notice = $"Only {persons} more persons may board (infants on a lap included). {OutcomeMessages.NotBooked} Change your tickets and continue; your details are kept.";
+                Errors[FaresField] = [Notice];
+                break;
             case BookingOutcome.InsufficientCapacity full:
                 Departure = Departure with { AvailableSeats = full.AvailableSeats };
                 if (full.AvailableSeats == 0)
@@ -133,7 +207,7 @@ public sealed class BookModel(
                 {
                     Step = BookingStep.Details;
                     Notice = $"Someone booked seats a moment ago: {OutcomeMessages.SeatsLeft(full.AvailableSeats)} Change the number of seats and continue; your details are kept.";
-                    Errors[BookingValidator.SeatsField] = [OutcomeMessages.SeatsLeft(full.AvailableSeats)];
+                    Errors[FaresField] = [OutcomeMessages.SeatsLeft(full.AvailableSeats)];
                 }
                 break;
             case BookingOutcome.DepartureNotFound:
@@ -152,6 +226,8 @@ public sealed class BookModel(
         return this.PageOrFragment(StepPartial);
     }
 
+    private static bool SeatsWereEnough(BookingOutcome.InsufficientCapacity refused) => refused.AvailableSeats >= refused.Requested;
+
     public string StepPartial => Step switch
     {
         BookingStep.Review => "_Review",
@@ -169,12 +245,66 @@ public sealed class BookModel(
 
     private ValidBooking? Validate(Guid id)
     {
-        var booking = validator.Validate(new BookingInput(id, Seats, FullName, Email, Phone), Errors);
+        var booking = validator.Validate(
+            new BookingInput(id, null, FullName, Email, Phone) { Passengers = Passengers.Select(p => p.Input).ToList() },
+            Errors, fares: Fares.Select(f => new FareType(f.FareTypeId, f.Code, f.Name, f.Description, f.TakesSeat, f.SortOrder, true)).ToList());
+        // The passenger list's own errors belong to the tickets on this page.
+        foreach (var key in Errors.Keys.Where(k => k is BookingValidator.PassengersField or BookingValidator.SeatsField).ToList())
+        {
+            Errors[FaresField] = Errors[key];
+            Errors.Remove(key);
+        }
         if (booking is null)
         {
             Step = BookingStep.Details;
         }
         return booking;
+    }
+
+    /// <summary>Reads the counts (or the legacy seat count as adults) and lines up the passengers they make with the posted names.</summary>
+    private void ReadPassengers()
+    {
+        Counts = [];
+        var any = false;
+        foreach (var fare in Fares)
+        {
+            if (!FareCounts.TryGetValue(fare.Code, out var text) || string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+            any = true;
+            if (int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= MaxCount)
+            {
+                Counts[fare.Code] = n;
+            }
+            else
+            {
+                Errors[FaresField] = [$"Enter how many {fare.Name} tickets as a whole number from 0 to {MaxCount}."];
+            }
+        }
+        if (!any && Seats is { } seats)
+        {
+            if (seats is >= 0 && seats <= MaxCount)
+            {
+                Counts[FareType.Adult] = seats;
+            }
+            else
+            {
+                Errors[FaresField] = [$"Seats must be between 1 and {MaxCount}."];
+            }
+        }
+        var list = new List<(DepartureFare, PassengerInput)>();
+        foreach (var fare in Fares)
+        {
+            for (var n = 0; n < CountOf(fare.Code); n++)
+            {
+                var i = list.Count;
+                list.Add((fare, new PassengerInput(fare.Code, At(PassengerNames, i), null, At(PassengerNeeds, i), At(PassengerNotes, i))));
+            }
+        }
+        Passengers = list;
+
+        static string? At(List<string?> values, int index) => index < values.Count ? values[index] : null;
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct, bool judgeBookable = true)
@@ -185,6 +315,8 @@ public sealed class BookModel(
             return false;
         }
         Departure = departure;
+        Fares = (await fares.DepartureFaresAsync([id], ct, ReadFrom.Primary))[id].ToList();
+        ReadPassengers();
         LocalTime = calendar.ToLocal(departure.DepartureTime);
         if (!judgeBookable)
         {

@@ -29,6 +29,16 @@ public static class Display
 
     public static string Seats(int count) => count == 1 ? "1 seat" : $"{count} seats";
 
+    /// <summary>"Adult × 2, Child × 1, Infant × 1": a booking's passengers counted per fare, in the fares' order, without names.</summary>
+    public static string FareCounts(IEnumerable<JkBoats.Data.Bookings.BookedPassenger> passengers) =>
+        string.Join(", ", passengers.GroupBy(p => p.FareName).Select(g => $"{g.Key} × {g.Count()}"));
+
+    /// <summary>A passenger's name, or where it was left out the booker's for the lead and "Passenger N" for the others.</summary>
+    public static string PassengerName(JkBoats.Data.Bookings.BookedPassenger passenger, string leadName) =>
+        passenger.FullName ?? (passenger.Position == 1 ? leadName : $"Passenger {passenger.Position}");
+
+    public static string PriceOrFree(decimal amount) => amount == 0 ? "Free" : Price(amount);
+
     public const int FewSeats = 5;
 
     public static string SeatsLeft(int available) => available switch

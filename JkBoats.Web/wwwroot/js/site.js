@@ -31,3 +31,21 @@ function fallBack(elt) {
     window.location.href = elt.href;
   }
 }
+
+// The booking form's total follows the ticket counts as they are typed; without this file it follows on the next step.
+document.addEventListener("input", (event) => {
+  const stepper = event.target.closest("[data-fare]");
+  const form = stepper && stepper.closest("form");
+  const output = form && form.querySelector("[data-live-total]");
+  if (!output) {
+    return;
+  }
+  let cents = 0;
+  form.querySelectorAll("[data-fare]").forEach((fare) => {
+    const count = parseInt(fare.querySelector("input").value, 10);
+    if (count > 0) {
+      cents += count * Math.round(parseFloat(fare.dataset.price) * 100);
+    }
+  });
+  output.textContent = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
+});

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Dapper;
+using JkBoats.Data.Inventory;
+using Microsoft.Extensions.DependencyInjection;
 using JkBoats.Tests.Infrastructure;
 
 namespace JkBoats.Tests.Api;
@@ -174,5 +176,32 @@ public sealed class PassengerBookingApiTests(AppFixture fixture)
         Assert.Equal(422, changed.Status);
         Assert.Equal(new SeatState(10, 7, 3, 1), await fixture.Data.SeatStateAsync(departure.DepartureId));
         Assert.Equal(new TestData.PersonState(12, 8, 4, 3, 4), await fixture.Data.PersonStateAsync(departure.DepartureId));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_family_returns_its_seats_and_persons_and_moving_it_reprices_every_passenger_at_the_new_departures_fares()
+    {
+        var inventory = fixture.App.Services.GetRequiredService<SeatInventory>();
+        var first = await fixture.Data.CreateDepartureAsync(capacity: 10, price: 25.00m, fares: TestData.FamilyFares, maxPersons: 12);
+        var dearer = await fixture.Data.CreateDepartureAsync(capacity: 3, price: 30.00m, maxPersons: 4,
+            fares: new Dictionary<string, decimal> { ["child"] = 15.00m, ["infant"] = 0m });
+        var cancelled = await BookingApi.PostAsync(_http, Family(first.DepartureId));
+        var moved = await BookingApi.PostAsync(_http, Family(first.DepartureId));
+
+        var cancel = await inventory.CancelBookingAsync(cancelled.Body.GetProperty("booking_id").GetGuid(), "test", "test", null, CancellationToken.None);
+        var move = await inventory.MoveBookingAsync(moved.Body.GetProperty("booking_id").GetGuid(), dearer.DepartureId, "test", CancellationToken.None);
+
+        Assert.Equal((ChangeResult.Done, ChangeResult.Done), (cancel.Result, move.Result));
+        Assert.Equal(new TestData.PersonState(12, 12, 0, 0, 0), await fixture.Data.PersonStateAsync(first.DepartureId));
+        Assert.Equal(new TestData.PersonState(4, 0, 4, 3, 4), await fixture.Data.PersonStateAsync(dearer.DepartureId));
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(75.00m, await connection.ExecuteScalarAsync<decimal>(
+            "select total_price from bookings where id = @id", new { id = moved.Body.GetProperty("booking_id").GetGuid() }));
+        Assert.Empty(await fixture.Data.InvariantViolationsAsync());
+
+        // A third family does not fit the persons left on the smaller boat, however many seats it has.
+        var again = await BookingApi.PostAsync(_http, Family(first.DepartureId));
+        var refused = await inventory.MoveBookingAsync(again.Body.GetProperty("booking_id").GetGuid(), dearer.DepartureId, "test", CancellationToken.None);
+        Assert.Equal(ChangeResult.NotEnoughSeats, refused.Result);
     }
 }

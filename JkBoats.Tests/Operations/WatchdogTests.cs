@@ -73,6 +73,42 @@ public sealed class WatchdogTests : IAsyncLifetime
         Assert.All(critical, e => Assert.Equal(departure.DepartureId.ToString(), ((ScalarValue)e.Properties["DepartureId"]).Value?.ToString()));
     }
 
+    [Fact]
+    public async Task Persons_out_of_step_and_a_passenger_list_that_disagrees_with_its_booking_are_each_flagged()
+    {
+        var persons = await _data.CreateDepartureAsync(capacity: 10, fares: TestData.FamilyFares, maxPersons: 12);
+        var passengers = await _data.CreateDepartureAsync(capacity: 10, fares: TestData.FamilyFares, maxPersons: 12);
+        var healthy = await _data.CreateDepartureAsync(capacity: 10, fares: TestData.FamilyFares, maxPersons: 12);
+        var api = _app.CreateHttpClient();
+        foreach (var departure in new[] { persons, passengers, healthy })
+        {
+            var family = $$"""
+                {"departure_id":"{{departure.DepartureId}}","customer":{{System.Text.Json.JsonSerializer.Serialize(TestData.Customer())}},
+                 "passengers":[{"fare":"adult"},{"fare":"child"},{"fare":"infant"}]}
+                """;
+            Assert.Equal(201, (await BookingApi.PostRawAsync(api, family)).Status);
+        }
+        var watchdog = _app.Services.GetRequiredService<JkBoats.Data.Operations.SeatInvariantWatchdog>();
+        Assert.DoesNotContain((await watchdog.CheckAsync(CancellationToken.None)).Violations,
+            v => v.DepartureId == persons.DepartureId || v.DepartureId == passengers.DepartureId || v.DepartureId == healthy.DepartureId);
+
+        // Test-only damage: an infant's place vanishes on one departure; on another an infant is struck off a booking's list.
+        await using (var connection = await _data.Db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("update departures set available_persons = available_persons - 1 where id = @id", new { id = persons.DepartureId });
+            await connection.ExecuteAsync("""
+                delete from passengers where not takes_seat and booking_id in (select id from bookings where departure_id = @id)
+                """, new { id = passengers.DepartureId });
+        }
+
+        var check = await watchdog.CheckAsync(CancellationToken.None);
+        var flagged = check.Violations.Where(v => v.DepartureId == persons.DepartureId || v.DepartureId == passengers.DepartureId || v.DepartureId == healthy.DepartureId)
+            .ToDictionary(v => v.DepartureId);
+        Assert.Equal(new[] { persons.DepartureId, passengers.DepartureId }.Order(), flagged.Keys.Order());
+        Assert.Equal((12, 8, 3), (flagged[persons.DepartureId].MaxPersons, flagged[persons.DepartureId].AvailablePersons, flagged[persons.DepartureId].ConfirmedPersons));
+        Assert.Equal(1, flagged[passengers.DepartureId].BookingsOutOfStep);
+    }
+
     private sealed class CapturedLog : ILogEventSink
     {
         private readonly ConcurrentQueue<LogEvent> _events = new();

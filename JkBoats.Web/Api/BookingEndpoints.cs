@@ -51,7 +51,17 @@ public static class BookingEndpoints
         api.MapPost("/bookings", CreateBooking)
             .WithName("CreateBooking")
             .WithSummary("Book seats on a departure")
-            .WithDescription("Send an Idempotency-Key header to make retries safe: the same key with the same body returns the original booking, with a different body 422.")
+            .WithDescription("""
+                Send an Idempotency-Key header to make retries safe: the same key with the same body returns the original booking, with a different body 422.
+
+                Without `passengers` the request books `seats_requested` adults. With `passengers` (fares from the departure's `fares`), `seats_requested` may be left out,
+                and the answer lists each passenger's fare and price. Example:
+
+                ```json
+                {"departure_id": "…", "customer": {"email": "ana@example.com", "full_name": "Ana Doe", "phone": "+1 415 555 0132"},
+                 "passengers": [{"fare": "adult", "full_name": "Ana Doe"}, {"fare": "adult"}, {"fare": "child", "full_name": "Rui Doe", "needs": "other", "needs_note": "Gets seasick"}, {"fare": "infant"}]}
+                ```
+                """)
             .Accepts<CreateBookingRequest>("application/json")
             .Produces<BookingCreatedResponse>(StatusCodes.Status201Created)
             .Produces<InsufficientCapacityResponse>(StatusCodes.Status400BadRequest)

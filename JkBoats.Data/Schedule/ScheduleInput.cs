@@ -29,6 +29,23 @@ public sealed class ScheduleInput(OperatorCalendar calendar)
         return null;
     }
 
+    /// <summary>A fare's price: empty means "not sold"; 0 means free. False (with an error) when it cannot be read.</summary>
+    public static bool FarePrice(string? text, string fare, List<string> errors, out decimal? price)
+    {
+        price = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+        if (decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= MaxPrice && decimal.Round(value, 2) == value)
+        {
+            price = value;
+            return true;
+        }
+        errors.Add($"{fare}: an amount from 0 (free) up to {MaxPrice:0} with at most 2 decimals, e.g. 12.50, or empty for not sold.");
+        return false;
+    }
+
     public DateOnly? Date(string? text, string label, List<string> errors)
     {
         if (!DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))

@@ -29,6 +29,23 @@ public sealed class FareRepository(NpgsqlDataSource db, ReadDataSource read)
         order by df.departure_id, f.sort_order, f.code
         """;
 
+    private static readonly TimeSpan CatalogueFor = TimeSpan.FromSeconds(10);
+    private (IReadOnlyList<FareType> Fares, long At)? _catalogue;
+
+    /// <summary>The fares on sale, from memory for up to 10 s: every booking request validates against them before it queues, and a
+    /// read per request would compete for connections with the bookings themselves. The booking re-reads the departure's fares
+    /// under its lock, so a fare taken off sale meanwhile is still refused.</summary>
+    public async Task<IReadOnlyList<FareType>> FaresOnSaleAsync(CancellationToken ct)
+    {
+        if (_catalogue is { } cached && Environment.TickCount64 - cached.At < CatalogueFor.TotalMilliseconds)
+        {
+            return cached.Fares;
+        }
+        var fares = await ListFareTypesAsync(ct, activeOnly: true);
+        _catalogue = (fares, Environment.TickCount64);
+        return fares;
+    }
+
     public async Task<IReadOnlyList<FareType>> ListFareTypesAsync(CancellationToken ct, bool activeOnly = false)
     {
         const string sql = """
@@ -67,6 +84,7 @@ public sealed class FareRepository(NpgsqlDataSource db, ReadDataSource read)
 
     public async Task<(FareEditResult Result, Guid? Id)> SaveFareTypeAsync(Guid? id, FareTypeEdit edit, CancellationToken ct)
     {
+        _catalogue = null;
         await using var connection = await db.OpenConnectionAsync(ct);
         var clash = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "select exists (select 1 from fare_types where code = @Code and id is distinct from @id)", new { edit.Code, id }, cancellationToken: ct));

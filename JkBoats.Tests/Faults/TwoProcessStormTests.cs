@@ -38,4 +38,41 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         Assert.False(pair.EitherHasExited, "an app process died during the storm");
         Assert.DoesNotContain(pair.A.Output.Concat(pair.B.Output), line => line.Contains("deadlock", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Families_booking_through_two_app_processes_never_exceed_the_seats_or_the_persons_on_board()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        await using var pair = await AppProcessPair.StartAsync("jkboats_procfamily", ct: deadline.Token);
+        using var httpA = pair.A.CreateHttpClient();
+        using var httpB = pair.B.CreateHttpClient();
+        var departure = await pair.Data.CreateDepartureAsync(capacity: 12, fares: TestData.FamilyFares, maxPersons: 14);
+        // Warm each process up with one family on another departure: a cold process compiles the passenger path while the first
+        // batch holds the departure's lock, and on a loaded two-core machine that alone can outlast the lock budget.
+        var warmUp = await pair.Data.CreateDepartureAsync(capacity: 20, fares: TestData.FamilyFares, maxPersons: 30);
+        foreach (var http in new[] { httpA, httpB })
+        {
+            Assert.Equal(201, (await BookingApi.PostRawAsync(http, PassengerStormTests.Party(warmUp.DepartureId, 1).Json)).Status);
+        }
+
+        var attempts = await Storm.RunAsync(160, seed: 16, async (i, _) =>
+        {
+            var party = PassengerStormTests.Party(departure.DepartureId, 5000 + i);
+            var answer = await BookingApi.PostRawAsync(i % 2 == 0 ? httpA : httpB, party.Json);
+            return new StormAttempt(party.Persons * 100 + party.Seats, answer.Status, answer.Status == 201 ? null : answer.Body.GetProperty("error").GetString());
+        }).WaitAsync(deadline.Token);
+
+        var confirmed = attempts.Where(a => a.Status == 201).ToList();
+        var seats = await pair.Data.SeatStateAsync(departure.DepartureId);
+        var persons = await pair.Data.PersonStateAsync(departure.DepartureId);
+        output.WriteLine($"two processes, families: {confirmed.Count} booked, {seats.ConfirmedSeats}/12 seats, {persons.ConfirmedPersons}/14 persons");
+        Assert.All(attempts.Where(a => a.Status != 201), a => Assert.Equal((400, "insufficient_capacity"), (a.Status, a.Error)));
+        Assert.Equal(confirmed.Sum(a => a.Seats % 100), seats.ConfirmedSeats);
+        Assert.Equal(confirmed.Sum(a => a.Seats / 100), persons.ConfirmedPersons);
+        Assert.InRange(seats.ConfirmedSeats, 1, 12);
+        Assert.InRange(persons.ConfirmedPersons, 1, 14);
+        Assert.Equal((seats.ConfirmedSeats, persons.ConfirmedPersons), (persons.ConfirmedSeatPassengers, persons.ConfirmedPassengers));
+        Assert.Empty(await pair.Data.InvariantViolationsAsync());
+        Assert.False(pair.EitherHasExited, "an app process died during the storm");
+    }
 }

@@ -107,7 +107,7 @@ public static class BookingEndpoints
         var key = ReadIdempotencyKey(http.Request, errors);
         var request = body.Value!;
         var passengers = request.Passengers?.Select(p => new PassengerInput(p?.Fare, p?.FullName, p?.BirthYear, p?.Needs, p?.NeedsNote)).ToList();
-        var fares = passengers is null ? null : await fareTypes.ListFareTypesAsync(ct, activeOnly: true);
+        var fares = passengers is null ? null : await fareTypes.FaresOnSaleAsync(ct);
         var booking = validator.Validate(
             new BookingInput(request.DepartureId, request.SeatsRequested, request.Customer?.FullName, request.Customer?.Email, request.Customer?.Phone)
             {

@@ -142,6 +142,13 @@ public sealed class BoardingTests(AppFixture fixture)
         {
             values["bookingId"] = bookingId == "random" ? Guid.NewGuid().ToString() : otherBookingId.ToString();
         }
+        if (bookingId == "other-booking")
+        {
+            // A whole, consistent passenger of another departure's booking: only the departure check refuses it.
+            await using var connection = await fixture.Db.OpenConnectionAsync();
+            values["passengerId"] = (await connection.ExecuteScalarAsync<Guid>(
+                "select id from passengers where booking_id = @otherBookingId and position = 1", new { otherBookingId })).ToString();
+        }
 
         var response = await agent.SubmitAsync(manifest, PassengerForm(row, "CheckIn"), values);
 

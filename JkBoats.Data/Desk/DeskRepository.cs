@@ -6,16 +6,23 @@ namespace JkBoats.Data.Desk;
 
 public sealed record BoardRow(
     Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, DepartureStatus Status, int Capacity, int AvailableSeats,
-    int CheckedInSeats, int Bookings, decimal PricePerSeat)
+    int CheckedInSeats, int Bookings, decimal PricePerSeat, int MaxPersons, int AvailablePersons, int CheckedInPersons)
 {
     public int SoldSeats => Capacity - AvailableSeats;
+
+    public int BookedPersons => MaxPersons - AvailablePersons;
 
     public bool CanSell(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc) && AvailableSeats > 0;
 }
 
-public sealed record ManifestRow(
-    Guid BookingId, string ConfirmationCode, string FullName, string Phone, string? Email, int SeatsBooked, decimal TotalPrice,
-    BookingStatus Status, DateTime? CheckedInAt, string Channel, DateTime CreatedAt);
+/// <summary>One passenger of a confirmed booking, with what the desk needs of the booking (the lead's phone, the booker).</summary>
+public sealed record ManifestPassenger(
+    Guid PassengerId, Guid BookingId, int Position, string? FullName, string FareName, string? Needs, string? NeedsNote,
+    DateTime? CheckedInAt, DateTime? NoShowAt, string ConfirmationCode, string BookedBy, string Phone, string? Email,
+    DateTime? BookingCheckedInAt)
+{
+    public string DisplayName => FullName ?? $"Unnamed (booked by {BookedBy})";
+}
 
 public sealed record DeskBooking(
     Guid BookingId, string ConfirmationCode, BookingStatus Status, string FullName, string Phone, string? Email, int SeatsBooked,
@@ -33,7 +40,9 @@ public sealed class DeskRepository(NpgsqlDataSource db)
             select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.status, d.capacity, d.available_seats,
                    coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}' and bk.checked_in_at is not null), 0)::int as checked_in_seats,
                    (count(bk.id) filter (where bk.status = '{StatusSql.Confirmed}'))::int as bookings,
-                   d.price_per_seat
+                   d.price_per_seat, d.max_persons, d.available_persons,
+                   (select count(*) from passengers p join bookings pb on pb.id = p.booking_id
+                    where pb.departure_id = d.id and pb.status = '{StatusSql.Confirmed}' and p.checked_in_at is not null)::int as checked_in_persons
             from departures d
             join boats b on b.id = d.boat_id
             left join bookings bk on bk.departure_id = d.id
@@ -60,16 +69,21 @@ public sealed class DeskRepository(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<BoardRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyList<ManifestRow>> ManifestAsync(Guid departureId, CancellationToken ct)
+    /// <summary>Every passenger of the departure's confirmed bookings, booking by booking (by the booker's name), lead first.</summary>
+    public async Task<IReadOnlyList<ManifestPassenger>> ManifestAsync(Guid departureId, CancellationToken ct)
     {
         const string sql = $"""
-            select id as booking_id, confirmation_code, full_name, phone, email, seats_booked, total_price, status, checked_in_at, channel, created_at
-            from bookings
-            where departure_id = @departureId
-            order by status <> '{StatusSql.Confirmed}', lower(full_name), created_at
+            select p.id as passenger_id, p.booking_id, p.position::int as position, p.full_name, f.name as fare_name, p.needs, p.needs_note,
+                   p.checked_in_at, p.no_show_at, bk.confirmation_code, bk.full_name as booked_by, bk.phone, bk.email,
+                   bk.checked_in_at as booking_checked_in_at
+            from passengers p
+            join bookings bk on bk.id = p.booking_id
+            join fare_types f on f.id = p.fare_type_id
+            where bk.departure_id = @departureId and bk.status = '{StatusSql.Confirmed}'
+            order by lower(bk.full_name), bk.created_at, bk.id, p.position
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<ManifestRow>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct))).AsList();
+        return (await connection.QueryAsync<ManifestPassenger>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct))).AsList();
     }
 
     public async Task<DeskBooking?> GetAsync(Guid bookingId, CancellationToken ct)

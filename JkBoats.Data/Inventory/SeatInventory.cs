@@ -145,8 +145,8 @@ public sealed partial class SeatInventory
             return new ChangeOutcome(ChangeResult.Done);
         }, () => new ChangeOutcome(ChangeResult.Busy), ct));
 
-    /// <summary>Marks a confirmed booking boarded, or undoes that, refusing a booking of another departure or day than the desk
-    /// is boarding. Seats do not change, so the booking row's lock is enough.</summary>
+    /// <summary>Marks a confirmed booking boarded (every passenger who is not a no-show), or undoes that, refusing a booking of
+    /// another departure or day than the desk is boarding. Seats do not change, so the booking row's lock is enough.</summary>
     public Task<CheckInOutcome> CheckInAsync(CheckInRequest request, CancellationToken ct) =>
         _locked.RunAsync("check_in", async scope =>
         {
@@ -178,20 +178,18 @@ public sealed partial class SeatInventory
             {
                 return new CheckInOutcome(CheckInResult.OtherDeparture, booking);
             }
-            if (booking.CheckedInAt is not null == request.CheckedIn)
+            const string update = """
+                update passengers
+                set checked_in_at = case when @CheckedIn then coalesce(checked_in_at, now()) end
+                where booking_id = @BookingId and no_show_at is null
+                  and (checked_in_at is null) = @CheckedIn
+                """;
+            var changed = await scope.Connection.ExecuteAsync(scope.Command(update, new { request.CheckedIn, booking.BookingId }));
+            if (changed == 0)
             {
                 return new CheckInOutcome(CheckInResult.NothingToChange, booking);
             }
-            const string update = """
-                update bookings
-                set checked_in_at = case when @CheckedIn then now() end, changed_by = @ChangedBy, updated_at = now()
-                where id = @BookingId
-                returning checked_in_at
-                """;
-            var checkedInAt = await scope.Connection.ExecuteScalarAsync<DateTime?>(scope.Command(update, new
-            {
-                request.CheckedIn, request.ChangedBy, booking.BookingId,
-            }));
+            var checkedInAt = await SyncBookingCheckInAsync(scope, booking.BookingId, request.ChangedBy);
             await scope.CommitAsync();
             return new CheckInOutcome(CheckInResult.Done, booking with { CheckedInAt = checkedInAt });
         }, () => new CheckInOutcome(CheckInResult.Busy), ct);

@@ -63,8 +63,8 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
         {
             var v = Shorten(value);
             var walkIn = $"/staff/departures/{walkInDeparture.DepartureId}/walk-in";
-            var walkInValid = new Dictionary<string, string> { ["FullName"] = "Walk In", ["Phone"] = "+14155550132", ["Email"] = "walk@example.com", ["Seats"] = "1" };
-            foreach (var field in new[] { "FullName", "Phone", "Email", "Seats", "IdempotencyKey" })
+            var walkInValid = new Dictionary<string, string> { ["FullName"] = "Walk In", ["Phone"] = "+14155550132", ["Email"] = "walk@example.com", ["Counts[adult]"] = "1" };
+            foreach (var field in new[] { "FullName", "Phone", "Email", "Counts[adult]", "IdempotencyKey" })
             {
                 await PostAsync($"walk-in {field}={v}", walkIn, "#walk-in-form", new(walkInValid) { [field] = value });
             }
@@ -159,7 +159,7 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
         Assert.True(refusedButWritten.Count == 0, "refused but written: " + string.Join("; ", refusedButWritten));
         var wrongAccepts = answers.Where(a => Accepted(a) && a.What.StartsWith("departure cancel moveTo", StringComparison.Ordinal)).ToList();
         Assert.True(wrongAccepts.Count == 0, "a hostile move target cancelled the departure: " + string.Join("; ", wrongAccepts));
-        var seatsMisread = answers.Where(a => Accepted(a) && a.What.StartsWith("walk-in Seats=", StringComparison.Ordinal)).ToList();
+        var seatsMisread = answers.Where(a => Accepted(a) && a.What.StartsWith("walk-in Counts[adult]=", StringComparison.Ordinal)).ToList();
         Assert.True(seatsMisread.Count == 0, "a hostile seat count was sold: " + string.Join("; ", seatsMisread));
         var movedIntoPast = answers.Where(a => Accepted(a) && a.What is "departure edit date=2001-01-01" or "departure edit date=1970-01-01" or "departure edit date=0001-01-01").ToList();
         Assert.True(movedIntoPast.Count == 0, "a departure was moved into the past: " + string.Join("; ", movedIntoPast));

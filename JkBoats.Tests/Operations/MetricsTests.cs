@@ -31,7 +31,7 @@ public sealed class MetricsTests(AppFixture fixture)
         Assert.Equal(404, (await BookingApi.PostAsync(api, BookingApi.Body(Guid.NewGuid(), 1))).Status);
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
         var walkIn = await agent.SubmitAsync($"/staff/departures/{departure.DepartureId}/walk-in", "#walk-in-form",
-            new() { ["FullName"] = "Walk In", ["Phone"] = "415 555 0199", ["Seats"] = "1" });
+            new() { ["FullName"] = "Walk In", ["Phone"] = "415 555 0199", ["Counts[adult]"] = "1" });
         Assert.Equal(HttpStatusCode.Redirect, walkIn.StatusCode);
 
         var after = await MetricsScrape.ReadAsync(api);

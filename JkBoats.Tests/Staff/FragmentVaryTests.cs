@@ -57,7 +57,7 @@ public sealed class FragmentVaryTests : IAsyncLifetime
         var departure = await _data.CreateDepartureAsync(departureTime: DateTime.UtcNow.AddHours(3));
         var agent = await StaffSession.SignInAsync(_app, _db, StaffRoles.Agent);
         var walkIn = await agent.SubmitAsync($"/staff/departures/{departure.DepartureId}/walk-in", "#walk-in-form",
-            new() { ["FullName"] = "Vera Vary", ["Phone"] = "415 555 0177", ["Seats"] = "2" });
+            new() { ["FullName"] = "Vera Vary", ["Phone"] = "415 555 0177", ["Counts[adult]"] = "2" });
         Assert.Equal(HttpStatusCode.Redirect, walkIn.StatusCode);
         var manifestPath = $"/staff/departures/{departure.DepartureId}";
         var manifest = await agent.GetDocumentAsync(manifestPath);

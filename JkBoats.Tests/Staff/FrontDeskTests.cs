@@ -21,7 +21,7 @@ public sealed class FrontDeskTests(AppFixture fixture)
         Assert.Equal("12", row.QuerySelector("[data-field='available']")!.TextContent.Trim());
         var walkInLink = row.QuerySelectorAll("a").Single(a => a.TextContent.Trim() == "Walk-in").GetAttribute("href")!;
 
-        var response = await agent.SubmitAsync(walkInLink, "#walk-in-form", new() { ["FullName"] = "Walk In", ["Phone"] = "415 555 0199", ["Seats"] = "3" });
+        var response = await agent.SubmitAsync(walkInLink, "#walk-in-form", new() { ["FullName"] = "Walk In", ["Phone"] = "415 555 0199", ["Counts[adult]"] = "3" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var confirmation = await agent.GetDocumentAsync(response.Headers.Location!.OriginalString);
@@ -41,11 +41,11 @@ public sealed class FrontDeskTests(AppFixture fixture)
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
 
         var response = await agent.SubmitAsync($"/staff/departures/{departure.DepartureId}/walk-in", "#walk-in-form",
-            new() { ["FullName"] = "", ["Phone"] = "12", ["Email"] = "nope", ["Seats"] = "0" });
+            new() { ["FullName"] = "", ["Phone"] = "12", ["Email"] = "nope", ["Counts[adult]"] = "0" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await StaffSession.ParseAsync(response);
-        foreach (var field in new[] { "FullName", "Phone", "Email", "Seats" })
+        foreach (var field in new[] { "FullName", "Phone", "Email", "fares" })
         {
             Assert.False(string.IsNullOrWhiteSpace(page.QuerySelector($"#{field}-error")?.TextContent), $"no message for {field}");
         }
@@ -71,7 +71,7 @@ public sealed class FrontDeskTests(AppFixture fixture)
             var response = await agent.Http.PostAsync($"/staff/departures/{departure.DepartureId}/walk-in", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["__RequestVerificationToken"] = token, ["FullName"] = $"Walk In {i}", ["Phone"] = "+14155550123",
-                ["Seats"] = seats.ToString(), ["IdempotencyKey"] = Guid.NewGuid().ToString("N"),
+                ["Counts[adult]"] = seats.ToString(), ["IdempotencyKey"] = Guid.NewGuid().ToString("N"),
             }));
             return new StormAttempt(seats, response.StatusCode == HttpStatusCode.Redirect ? 201 : (int)response.StatusCode, null);
         });
@@ -93,13 +93,15 @@ public sealed class FrontDeskTests(AppFixture fixture)
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
         var manifest = $"/staff/departures/{departure.DepartureId}";
 
-        var checkIn = await agent.SubmitAsync(manifest, $"tr[data-booking-id='{bookingId}'] form", []);
+        var checkIn = await agent.SubmitAsync(manifest, $"tbody[data-booking-id='{bookingId}'] form", []);
         Assert.Equal(HttpStatusCode.Redirect, checkIn.StatusCode);
         var after = await agent.GetDocumentAsync(manifest);
-        Assert.StartsWith("3 of 3 booked seats checked in", after.QuerySelector("[data-field='headcount']")!.TextContent.Trim());
-        Assert.Contains("✓", after.QuerySelector($"tr[data-booking-id='{bookingId}'] [data-field='checked-in']")!.TextContent);
+        Assert.StartsWith("3 of 3 persons on board", after.QuerySelector("[data-field='headcount']")!.TextContent.Trim());
+        var states = after.QuerySelectorAll($"tbody[data-booking-id='{bookingId}'] tr[data-passenger-id] [data-field='checked-in']");
+        Assert.Equal(3, states.Length);
+        Assert.All(states, state => Assert.Contains("✓", state.TextContent));
 
-        var undo = await agent.SubmitAsync(manifest, $"tr[data-booking-id='{bookingId}'] form", []);
+        var undo = await agent.SubmitAsync(manifest, $"tbody[data-booking-id='{bookingId}'] form", []);
         Assert.Equal(HttpStatusCode.Redirect, undo.StatusCode);
         Assert.StartsWith("0 of 3", (await agent.GetDocumentAsync(manifest)).QuerySelector("[data-field='headcount']")!.TextContent.Trim());
     }
@@ -174,11 +176,12 @@ public sealed class FrontDeskTests(AppFixture fixture)
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("code,name,phone,email,seats,status,checked_in", lines[0]);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal("code,name,phone,email,fare,needs,needs_note,booked_by,checked_in,no_show", lines[0]);
+        Assert.Equal(4, lines.Length);
         Assert.Contains($"{second.Body.GetProperty("confirmation_code").GetString()},Ann Lee,+14155550112,", lines[1]);
         Assert.StartsWith($"{first.Body.GetProperty("confirmation_code").GetString()},\"O'Brien, \"\"Pat\"\"\",+14155550111,", lines[2]);
-        Assert.EndsWith(",2,confirmed,", lines[2]);
+        Assert.StartsWith($"{first.Body.GetProperty("confirmation_code").GetString()},\"Unnamed (booked by O'Brien, \"\"Pat\"\")\",+14155550111,", lines[3]);
+        Assert.EndsWith(",Adult,,,\"O'Brien, \"\"Pat\"\"\",,", lines[2]);
     }
 
     [Fact]

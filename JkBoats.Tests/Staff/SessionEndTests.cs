@@ -22,7 +22,7 @@ public sealed class SessionEndTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync("/staff", "form[action='/staff/signout']", [])).StatusCode);
 
         await AssertSignedOutAsync(thief, "/staff/bookings?q=JKB");
-        var post = await thief.SubmitAsync(walkIn, new() { ["FullName"] = "Replayed Cookie", ["Phone"] = "+14155550100", ["Seats"] = "2" });
+        var post = await thief.SubmitAsync(walkIn, new() { ["FullName"] = "Replayed Cookie", ["Phone"] = "+14155550100", ["Counts[adult]"] = "2" });
         AssertSentToSignIn(post, "POST walk-in");
         Assert.Equal(5, (await fixture.Data.SeatStateAsync(departure.DepartureId)).AvailableSeats);
     }

@@ -56,7 +56,7 @@ public sealed class StaffAccessTests(AppFixture fixture)
 
         var response = await agent.Http.PostAsync($"/staff/departures/{departure.DepartureId}/walk-in", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["FullName"] = "No Token", ["Phone"] = "+14155550100", ["Seats"] = "2",
+            ["FullName"] = "No Token", ["Phone"] = "+14155550100", ["Counts[adult]"] = "2",
         }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

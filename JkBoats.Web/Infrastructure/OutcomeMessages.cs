@@ -73,4 +73,21 @@ public static class OutcomeMessages
             _ => "The booking is busy right now; please try again.",
         };
     }
+
+    public static string Boarding(BoardingOutcome outcome, Func<DateTime, DateTime> local)
+    {
+        var who = outcome.Passenger ?? (outcome.ConfirmationCode is { } code ? $"Passengers of {code}" : "The passenger");
+        return outcome.Result switch
+        {
+            BoardingResult.Done => "Done.",
+            BoardingResult.NothingToChange => "Nothing to change.",
+            BoardingResult.NotFound => "No such booking or passenger on this departure: nothing changed.",
+            BoardingResult.NotConfirmed => $"{outcome.ConfirmationCode} is not confirmed: nothing changed.",
+            BoardingResult.OtherDeparture => $"{outcome.ConfirmationCode} is for another departure, not this one: nothing changed.",
+            BoardingResult.NotDepartedYet =>
+                $"{who} cannot be marked no-show before the departure time ({local(outcome.DepartureTime!.Value):HH:mm}): nothing changed.",
+            BoardingResult.AlreadyCheckedIn => $"{who} is checked in: undo the check-in before marking a no-show.",
+            _ => "The booking is busy right now; please try again.",
+        };
+    }
 }

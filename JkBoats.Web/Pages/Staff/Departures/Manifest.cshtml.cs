@@ -15,7 +15,12 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
 {
     public BoardRow Departure { get; private set; } = null!;
 
-    public IReadOnlyList<ManifestRow> Bookings { get; private set; } = [];
+    public IReadOnlyList<ManifestPassenger> Passengers { get; private set; } = [];
+
+    /// <summary>The passengers booking by booking, in manifest order.</summary>
+    public IEnumerable<IGrouping<Guid, ManifestPassenger>> Bookings => Passengers.GroupBy(p => p.BookingId);
+
+    public bool Departed => Departure.DepartureTime <= Now;
 
     public DateTime Now => calendar.UtcNow;
 
@@ -37,17 +42,33 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
     }
 
+    public async Task<IActionResult> OnPostBoardingAsync(Guid id, Guid? bookingId, Guid? passengerId, BoardingAction? action, CancellationToken ct)
+    {
+        // A passenger id that does not parse must not turn into "the whole booking".
+        var unreadable = bookingId is null || action is null || passengerId is null && Request.Form.ContainsKey("passengerId");
+        var outcome = unreadable
+            ? new BoardingOutcome(BoardingResult.NotFound)
+            : await inventory.MarkBoardingAsync(new BoardingRequest(id, bookingId!.Value, passengerId, action!.Value, User.Actor()), ct);
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        CheckInProblem = outcome.Succeeded ? null : OutcomeMessages.Boarding(outcome, Local);
+        return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
+    }
+
     public async Task<IActionResult> OnGetCsvAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
         }
-        var csv = CsvFile.Build(["code", "name", "phone", "email", "seats", "status", "checked_in"], Bookings.Select(b => new[]
-        {
-            b.ConfirmationCode, b.FullName, b.Phone, b.Email, b.SeatsBooked.ToString(CultureInfo.InvariantCulture), b.Status.Name(),
-            b.CheckedInAt is { } at ? calendar.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
-        }));
+        // The phone stays E.164 here: a spreadsheet reads it as it is, and CsvFile leaves a plain one unquoted.
+        var csv = CsvFile.Build(["code", "name", "phone", "email", "fare", "needs", "needs_note", "booked_by", "checked_in", "no_show"],
+            Passengers.Select(p => new[]
+            {
+                p.ConfirmationCode, p.DisplayName, p.Phone, p.Email, p.FareName, p.Needs, p.NeedsNote, p.BookedBy, Stamp(p.CheckedInAt), Stamp(p.NoShowAt),
+            }));
         var name = $"manifest-{calendar.ToLocal(Departure.DepartureTime):yyyy-MM-dd-HHmm}-{Departure.BoatName.Replace(' ', '-')}.csv";
         return File(csv, "text/csv; charset=utf-8", name);
     }
@@ -60,7 +81,10 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
             return false;
         }
         Departure = departure;
-        Bookings = await desk.ManifestAsync(id, ct);
+        Passengers = await desk.ManifestAsync(id, ct);
         return true;
     }
+
+    private string? Stamp(DateTime? utc) =>
+        utc is { } at ? calendar.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null;
 }

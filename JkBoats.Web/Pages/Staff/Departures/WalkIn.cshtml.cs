@@ -3,7 +3,9 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Inventory;
 using JkBoats.Web.Infrastructure;
+using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Fares;
 using JkBoats.Data.Operations;
 using JkBoats.Web.Api;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +13,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Departures;
 
-public sealed class WalkInModel(DeskRepository desk, BookingValidator validator, SeatInventory inventory, OperatorCalendar calendar, OpsMetrics metrics) : PageModel
+public sealed class WalkInModel(
+    DeskRepository desk, FareRepository fareRepository, BookingValidator validator, SeatInventory inventory, OperatorCalendar calendar, OpsMetrics metrics)
+    : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
 
@@ -21,7 +25,11 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
 
     [BindProperty] public string? Email { get; set; }
 
-    [BindProperty] public int? Seats { get; set; } = 1;
+    /// <summary>Passengers per fare code (<c>Counts[adult]</c>); a blank field is none.</summary>
+    [BindProperty] public Dictionary<string, int?> Counts { get; set; } = [];
+
+    /// <summary>The fares this departure sells, adults first.</summary>
+    public IReadOnlyList<DepartureFare> Fares { get; private set; } = [];
 
     [BindProperty] public string IdempotencyKey { get; set; } = Guid.NewGuid().ToString("N");
 
@@ -29,7 +37,14 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
 
     public string? Problem { get; private set; }
 
-    public int MaxSeats => validator.MaxSeats;
+    public int MaxPassengers => validator.MaxPassengers;
+
+    public static string FareField(string code) => $"Counts[{code}]";
+
+    public static string FareId(string code) => $"fare-{code}";
+
+    public string? FaresError => Errors.Where(e => e.Key.StartsWith(BookingValidator.PassengersField, StringComparison.Ordinal)
+        || e.Key == BookingValidator.SeatsField).Select(e => e.Value[0]).FirstOrDefault();
 
     public CultureInfo Money => CultureInfo.GetCultureInfo("en-US");
 
@@ -46,10 +61,16 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
         {
             return NotFound();
         }
-        // A seat count that does not bind (text, overflow) leaves the default of 1: never sell on it.
-        var booking = validator.Validate(new BookingInput(id, ModelState.IsValid ? Seats : null, FullName, Email, Phone), Errors, emailRequired: false);
+        var passengers = Passengers();
+        var booking = passengers is null ? null : validator.Validate(new BookingInput(id, null, FullName, Email, Phone) { Passengers = passengers },
+            Errors, emailRequired: false, fares: await fareRepository.ListFareTypesAsync(ct, activeOnly: true), allNames: false);
         if (booking is null)
         {
+            // The customer's fields get their messages too when the counts were refused first.
+            if (passengers is null)
+            {
+                validator.Validate(new BookingInput(id, 1, FullName, Email, Phone), Errors, emailRequired: false);
+            }
             metrics.Booking(BookingChannel.Desk, Outcomes.ValidationError);
             return Page();
         }
@@ -59,8 +80,11 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
             case BookingOutcome.Confirmed confirmed:
                 return RedirectToPage("/Staff/Bookings/Details", new { id = confirmed.Booking.BookingId, sold = 1 });
             case BookingOutcome.InsufficientCapacity refused:
-                Errors["seats_requested"] = [OutcomeMessages.Capacity(refused) + "."];
+                Errors[BookingValidator.PassengersField] = [OutcomeMessages.Capacity(refused) + "."];
                 await LoadAsync(id, ct);
+                return Page();
+            case BookingOutcome.UnknownFare unknown:
+                Errors[BookingValidator.PassengersField] = [OutcomeMessages.UnknownFare(unknown)];
                 return Page();
             case BookingOutcome.DepartureClosed closed:
                 Problem = OutcomeMessages.Closed(closed.Reason);
@@ -85,6 +109,35 @@ public sealed class WalkInModel(DeskRepository desk, BookingValidator validator,
             return false;
         }
         Departure = departure;
+        Fares = (await fareRepository.DepartureFaresAsync([id], ct, ReadFrom.Primary))[id].ToList();
         return true;
+    }
+
+    /// <summary>The counts as a passenger list in the departure's fare order (any other code after them, for the validator to
+    /// refuse by name); null, with a message, when a count does not read as a number of passengers.</summary>
+    private List<PassengerInput>? Passengers()
+    {
+        // A count that does not bind (text, overflow) must never sell anything.
+        if (!ModelState.IsValid || Counts.Values.Any(c => c is < 0 || c > MaxPassengers))
+        {
+            Errors[BookingValidator.PassengersField] = [$"Enter a whole number from 0 to {MaxPassengers} for each fare."];
+            return null;
+        }
+        var total = Counts.Values.Sum(c => c ?? 0);
+        if (total == 0)
+        {
+            Errors[BookingValidator.PassengersField] = ["Enter how many passengers travel."];
+            return null;
+        }
+        if (total > MaxPassengers)
+        {
+            Errors[BookingValidator.PassengersField] = [$"A booking may have at most {MaxPassengers} passengers."];
+            return null;
+        }
+        var order = Fares.Select(f => f.Code).ToList();
+        return Counts.Where(c => c.Value > 0)
+            .OrderBy(c => order.IndexOf(c.Key) is var i and >= 0 ? i : int.MaxValue)
+            .SelectMany(c => Enumerable.Repeat(new PassengerInput(c.Key, null), c.Value!.Value))
+            .ToList();
     }
 }

@@ -83,6 +83,63 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
     [Theory]
     [InlineData("phone", 390, 844)]
     [InlineData("desktop", 1280, 800)]
+    public async Task The_desk_boards_three_of_a_family_of_four_and_marks_the_fourth_a_no_show_after_departure(string name, int width, int height)
+    {
+        var agentEmail = await StaffSession.CreateStaffAsync(browser.Site.Db, "agent");
+        var departure = await browser.Site.Data.CreateDepartureAsync(capacity: 10, price: 25m, fares: TestData.FamilyFares, maxPersons: 12,
+            departureTime: DateTime.UtcNow.AddHours(2));
+        using (var api = browser.Site.CreateClient())
+        {
+            var family = await Api.BookingApi.PostRawAsync(api, $$"""
+                {"departure_id":"{{departure.DepartureId}}","customer":{{System.Text.Json.JsonSerializer.Serialize(TestData.Customer(fullName: "Ana Doe"))}},
+                 "passengers":[{"fare":"adult","full_name":"Ana Doe"},{"fare":"adult","full_name":"Bo Doe"},
+                               {"fare":"child","full_name":"Rui Doe","needs":"other","needs_note":"Gets seasick"},{"fare":"infant","full_name":"Mia Doe"}]}
+                """);
+            Assert.Equal(201, family.Status);
+        }
+        var page = await browser.NewPageAsync(width, height);
+        try
+        {
+            await page.GotoAsync($"/staff/departures/{departure.DepartureId}");
+            await page.GetByLabel("Email").FillAsync(agentEmail);
+            await page.GetByLabel("Password").FillAsync(StaffSession.Password);
+            await page.Keyboard.PressAsync("Enter");
+            var rows = page.Locator("#manifest tr[data-passenger-id]");
+            await Expect(rows).ToHaveCountAsync(4);
+            await Expect(rows.Nth(2)).ToContainTextAsync("Gets seasick");
+            foreach (var passenger in new[] { "Ana Doe", "Bo Doe", "Rui Doe" })
+            {
+                var row = page.Locator("#manifest tr[data-passenger-id]", new() { HasText = passenger });
+                await row.GetByRole(AriaRole.Button, new() { Name = "Check in", Exact = true }).ClickAsync();
+                await Expect(row.Locator("[data-state=checked-in]")).ToHaveCountAsync(1);
+            }
+            await Expect(page.Locator("[data-field=headcount]")).ToContainTextAsync("3 of 4 persons on board");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, $"{name}-desk-family-boarding");
+
+            await browser.Site.Data.MoveIntoPastAsync(departure.DepartureId);
+            await page.ReloadAsync();
+            var late = page.Locator("#manifest tr[data-passenger-id]", new() { HasText = "Mia Doe" });
+            await late.GetByRole(AriaRole.Button, new() { Name = "No-show", Exact = true }).ClickAsync();
+            await Expect(late.Locator("[data-state=no-show]")).ToHaveCountAsync(1);
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, $"{name}-desk-family-no-show");
+
+            await using var connection = await browser.Site.Db.OpenConnectionAsync();
+            Assert.Equal((3, 1), await Dapper.SqlMapper.QuerySingleAsync<(int, int)>(connection, """
+                select count(*) filter (where p.checked_in_at is not null)::int, count(*) filter (where p.no_show_at is not null)::int
+                from passengers p join bookings b on b.id = p.booking_id where b.departure_id = @id
+                """, new { id = departure.DepartureId }));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("phone", 390, 844)]
+    [InlineData("desktop", 1280, 800)]
     public async Task An_agent_meets_the_staff_403_page_and_after_sign_out_a_copied_cookie_opens_nothing(string name, int width, int height)
     {
         var agentEmail = await StaffSession.CreateStaffAsync(browser.Site.Db, "agent");

@@ -89,4 +89,29 @@ public sealed class BookingRulesTests
 
         Assert.True(errors.ContainsKey(BookingValidator.FullNameField));
     }
+
+    private static readonly IReadOnlyList<JkBoats.Data.Fares.FareType> Fares =
+    [
+        new(Guid.NewGuid(), "adult", "Adult", null, true, 10, true),
+        new(Guid.NewGuid(), "infant", "Infant", null, false, 40, true),
+    ];
+
+    [Fact]
+    public void Only_the_lead_passenger_must_be_named_unless_the_operator_requires_every_name()
+    {
+        var input = new BookingInput(Guid.NewGuid(), null, "Ana Doe", "ana@example.com", "+14155550132")
+        {
+            Passengers = [new PassengerInput("adult", null), new PassengerInput("adult", null), new PassengerInput("infant", "Mia Doe")],
+        };
+        var strict = new BookingValidator(Options.Create(new JkBoatsOptions { RequireAllPassengerNames = true }));
+
+        var relaxed = _validator.Validate(input, new Dictionary<string, string[]>(), fares: Fares);
+        var errors = new Dictionary<string, string[]>();
+        var refused = strict.Validate(input, errors, fares: Fares);
+
+        Assert.Equal(["Ana Doe", null, "Mia Doe"], relaxed!.Passengers!.Select(p => p.FullName));
+        Assert.Equal((2, 3), (relaxed.Seats, relaxed.Persons));
+        Assert.Null(refused);
+        Assert.Equal(["passengers[1].full_name"], errors.Keys);
+    }
 }

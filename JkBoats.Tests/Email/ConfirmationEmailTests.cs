@@ -18,6 +18,31 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     [Fact]
+    public async Task A_family_booking_lists_every_passenger_with_fare_and_price_in_both_parts()
+    {
+        await using var bed = await EmailTestBed.CreateAsync();
+        var app = bed.StartApp();
+        using var http = app.CreateHttpClient();
+        var departure = await bed.Data.CreateDepartureAsync(price: 25.00m, fares: TestData.FamilyFares, maxPersons: 60);
+        var email = $"family.{Guid.NewGuid():N}@example.com";
+
+        var answer = await BookingApi.PostRawAsync(http, $$"""
+            {"departure_id":"{{departure.DepartureId}}","customer":{"email":"{{email}}","full_name":"Ana Doe","phone":"+14155550132"},
+             "passengers":[{"fare":"adult"},{"fare":"child","full_name":"Rui <Doe>"},{"fare":"infant"}]}
+            """);
+
+        Assert.Equal(201, answer.Status);
+        await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Count == 1, Patience, "the confirmation email");
+        var message = bed.Smtp.DeliveriesTo(email)[0].Message;
+        Assert.Contains("Passenger:    Ana Doe, Adult, $25.00", message.TextBody);
+        Assert.Contains("Passenger:    Rui <Doe>, Child, $12.50", message.TextBody);
+        Assert.Contains("Passenger:    Passenger 3, Infant (on a lap), Free", message.TextBody);
+        var html = await new HtmlParser().ParseDocumentAsync(message.HtmlBody!);
+        Assert.Equal(["Ana Doe, Adult, $25.00", "Rui <Doe>, Child, $12.50", "Passenger 3, Infant (on a lap), Free"],
+            html.QuerySelectorAll("#passengers div").Select(d => d.TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task A_booking_sends_one_confirmation_email_with_every_detail_in_both_parts()
     {
         await using var bed = await EmailTestBed.CreateAsync();

@@ -22,6 +22,28 @@ public sealed class FindBookingPagesTests(AppFixture site) : IDisposable
     }
 
     [Fact]
+    public async Task A_look_up_counts_a_familys_tickets_per_fare_and_names_nobody()
+    {
+        var email = $"fam-{Guid.NewGuid():N}@example.com";
+        var departure = await site.Data.CreateDepartureAsync(capacity: 10, fares: TestData.FamilyFares, maxPersons: 12);
+        var form = await _visitor.GetAsync($"/departures/{departure.DepartureId}/book");
+        var review = await _visitor.SubmitAsync(form.Form("#booking-step form"), new Dictionary<string, string>
+        {
+            ["fares[adult]"] = "2", ["fares[child]"] = "1", ["fares[infant]"] = "1",
+            ["full_name"] = "Dorothy Vaughan", ["email"] = email, ["phone"] = "+1 415 555 0177",
+        });
+        Assert.Equal(4, review.All("[data-review-passenger]").Count);
+        await _visitor.SubmitAsync(review.Form("form[action$='handler=Confirm']"));
+        var page = await _visitor.GetAsync("/bookings/find");
+
+        var found = await _visitor.SubmitAsync(page.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = email });
+
+        var item = found.Text("#lookup-results li");
+        Assert.Contains("3 seats (Adult × 2, Child × 1, Infant × 1)", item);
+        Assert.DoesNotContain("Dorothy", found.Get("#lookup-results").TextContent);
+    }
+
+    [Fact]
     public async Task Looking_up_by_email_or_phone_lists_upcoming_then_past_bookings_with_facts_only()
     {
         var email = $"kj-{Guid.NewGuid():N}@example.com";

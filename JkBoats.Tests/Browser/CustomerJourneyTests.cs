@@ -142,7 +142,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
 
         await page.GotoAsync($"/departures/{departure.DepartureId}/book");
         await Expect(page.Locator("#fare-adult")).ToBeFocusedAsync();
-        await Expect(page.Locator("[data-fare=infant]")).ToContainTextAsync("On a lap, no seat");
+        await Expect(page.Locator("[data-fare=infant]")).ToContainTextAsync("on a lap, no seat", new() { IgnoreCase = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "One Adult ticket more" }).ClickAsync();
         await Expect(page.Locator("#fare-adult")).ToHaveValueAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = "One Child ticket more" }).ClickAsync();

@@ -19,6 +19,7 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         using var httpA = pair.A.CreateHttpClient();
         using var httpB = pair.B.CreateHttpClient();
         var departure = await data.CreateDepartureAsync(capacity: 5);
+        await WarmUpAsync(data, httpA, httpB);
 
         var clock = Stopwatch.StartNew();
         var attempts = await Storm.RunAsync(300, seed: 15, async (i, _) =>
@@ -47,13 +48,7 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         using var httpA = pair.A.CreateHttpClient();
         using var httpB = pair.B.CreateHttpClient();
         var departure = await pair.Data.CreateDepartureAsync(capacity: 12, fares: TestData.FamilyFares, maxPersons: 14);
-        // Warm each process up with one family on another departure: a cold process compiles the passenger path while the first
-        // batch holds the departure's lock, and on a loaded two-core machine that alone can outlast the lock budget.
-        var warmUp = await pair.Data.CreateDepartureAsync(capacity: 20, fares: TestData.FamilyFares, maxPersons: 30);
-        foreach (var http in new[] { httpA, httpB })
-        {
-            Assert.Equal(201, (await BookingApi.PostRawAsync(http, PassengerStormTests.Party(warmUp.DepartureId, 1).Json)).Status);
-        }
+        await WarmUpAsync(pair.Data, httpA, httpB);
 
         var attempts = await Storm.RunAsync(160, seed: 16, async (i, _) =>
         {
@@ -74,5 +69,16 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         Assert.Equal((seats.ConfirmedSeats, persons.ConfirmedPersons), (persons.ConfirmedSeatPassengers, persons.ConfirmedPassengers));
         Assert.Empty(await pair.Data.InvariantViolationsAsync());
         Assert.False(pair.EitherHasExited, "an app process died during the storm");
+    }
+
+    /// <summary>One family booked through each process on another departure first: a cold process compiles the booking path while its
+    /// first batch holds the departure's lock, and on a loaded two-core machine that alone can outlast the lock budget.</summary>
+    private static async Task WarmUpAsync(TestData data, params HttpClient[] processes)
+    {
+        var warmUp = await data.CreateDepartureAsync(capacity: 20, fares: TestData.FamilyFares, maxPersons: 30);
+        foreach (var http in processes)
+        {
+            Assert.Equal(201, (await BookingApi.PostRawAsync(http, PassengerStormTests.Party(warmUp.DepartureId, 1).Json)).Status);
+        }
     }
 }

@@ -110,6 +110,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
         var seats = 0;
         var laps = 0;
         var offered = string.Join(", ", fares.Where(f => f.IsActive).Select(f => f.Code));
+        var fareRefused = false;
         for (var i = 0; i < list.Count; i++)
         {
             var p = list[i];
@@ -117,6 +118,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
             var fare = fares.FirstOrDefault(f => f.IsActive && string.Equals(f.Code, code, StringComparison.Ordinal));
             if (fare is null)
             {
+                fareRefused = true;
                 errors[PassengerField(i, "fare")] = [string.IsNullOrEmpty(code)
                     ? $"Choose a fare: {offered}."
                     : $"There is no fare \"{Shorten(code)}\" on sale: choose one of {offered}."];
@@ -167,7 +169,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
             }
             valid.Add(new ValidPassenger(fare?.Code ?? "", name, p.BirthYear, needs, note?.Normalize(NormalizationForm.FormC)));
         }
-        if (errors.Keys.Any(k => k.StartsWith("passengers[", StringComparison.Ordinal) && k.EndsWith(".fare", StringComparison.Ordinal)))
+        if (fareRefused)
         {
             return (null, null);
         }

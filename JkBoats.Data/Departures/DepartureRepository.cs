@@ -64,32 +64,16 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             limit @Limit
             """;
 
-    /// <summary><see cref="SearchAsync"/> with each departure's fares, in one read (one replica connection, two statements).</summary>
+    /// <summary><see cref="SearchAsync"/> with each departure's fares, in one read: one (replica) connection for both queries.</summary>
     public async Task<(IReadOnlyList<DepartureListing> Departures, ILookup<Guid, DepartureFare> Fares)> SearchWithFaresAsync(
         DepartureSearch search, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = SearchSql + ";\n" + $"""
-            with found as (
-                select d.id
-                from departures d
-                join boats b on b.id = d.boat_id
-                where d.departure_time >= @FromUtc and d.departure_time < @ToUtc
-                  and d.status = '{StatusSql.Scheduled}'
-                  and (@Destination::text is null or lower(d.destination) = lower(@Destination::text))
-                order by d.departure_time, b.name
-                limit @Limit
-            )
-            select df.departure_id, f.id as fare_type_id, f.code, f.name, f.description, f.takes_seat, df.price, f.sort_order
-            from departure_fares df
-            join fare_types f on f.id = df.fare_type_id
-            where df.departure_id in (select id from found) and f.is_active
-            order by df.departure_id, f.sort_order, f.code
-            """;
         return await ReadAsync(from, async connection =>
         {
-            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, search, cancellationToken: ct));
-            var departures = (await results.ReadAsync<DepartureListing>()).AsList();
-            var fares = (await results.ReadAsync<DepartureFare>()).ToLookup(f => f.DepartureId);
+            var departures = (await connection.QueryAsync<DepartureListing>(new CommandDefinition(SearchSql, search, cancellationToken: ct))).AsList();
+            var ids = departures.Select(d => d.DepartureId).ToArray();
+            var fares = (await connection.QueryAsync<DepartureFare>(new CommandDefinition(FareRepository.DepartureFaresSql, new { ids }, cancellationToken: ct)))
+                .ToLookup(f => f.DepartureId);
             return ((IReadOnlyList<DepartureListing>)departures, fares);
         }, ct);
     }

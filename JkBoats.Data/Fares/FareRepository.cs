@@ -30,7 +30,9 @@ public sealed class FareRepository(NpgsqlDataSource db, ReadDataSource read)
         """;
 
     private static readonly TimeSpan CatalogueFor = TimeSpan.FromSeconds(10);
-    private (IReadOnlyList<FareType> Fares, long At)? _catalogue;
+    private Catalogue? _catalogue; // replaced whole, so a reader never sees half of an update
+
+    private sealed record Catalogue(IReadOnlyList<FareType> Fares, long At);
 
     /// <summary>The fares on sale, from memory for up to 10 s: every booking request validates against them before it queues, and a
     /// read per request would compete for connections with the bookings themselves. The booking re-reads the departure's fares
@@ -42,7 +44,7 @@ public sealed class FareRepository(NpgsqlDataSource db, ReadDataSource read)
             return cached.Fares;
         }
         var fares = await ListFareTypesAsync(ct, activeOnly: true);
-        _catalogue = (fares, Environment.TickCount64);
+        _catalogue = new Catalogue(fares, Environment.TickCount64);
         return fares;
     }
 

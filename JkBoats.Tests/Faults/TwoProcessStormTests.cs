@@ -19,7 +19,6 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         using var httpA = pair.A.CreateHttpClient();
         using var httpB = pair.B.CreateHttpClient();
         var departure = await data.CreateDepartureAsync(capacity: 5);
-        await WarmUpAsync(data, httpA, httpB);
 
         var clock = Stopwatch.StartNew();
         var attempts = await Storm.RunAsync(300, seed: 15, async (i, _) =>
@@ -48,7 +47,6 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         using var httpA = pair.A.CreateHttpClient();
         using var httpB = pair.B.CreateHttpClient();
         var departure = await pair.Data.CreateDepartureAsync(capacity: 12, fares: TestData.FamilyFares, maxPersons: 14);
-        await WarmUpAsync(pair.Data, httpA, httpB);
 
         var attempts = await Storm.RunAsync(160, seed: 16, async (i, _) =>
         {
@@ -69,16 +67,5 @@ public sealed class TwoProcessStormTests(ITestOutputHelper output)
         Assert.Equal((seats.ConfirmedSeats, persons.ConfirmedPersons), (persons.ConfirmedSeatPassengers, persons.ConfirmedPassengers));
         Assert.Empty(await pair.Data.InvariantViolationsAsync());
         Assert.False(pair.EitherHasExited, "an app process died during the storm");
-    }
-
-    /// <summary>One family booked through each process on another departure first: a cold process compiles the booking path while its
-    /// first batch holds the departure's lock, and on a loaded two-core machine that alone can outlast the lock budget.</summary>
-    private static async Task WarmUpAsync(TestData data, params HttpClient[] processes)
-    {
-        var warmUp = await data.CreateDepartureAsync(capacity: 20, fares: TestData.FamilyFares, maxPersons: 30);
-        foreach (var http in processes)
-        {
-            Assert.Equal(201, (await BookingApi.PostRawAsync(http, PassengerStormTests.Party(warmUp.DepartureId, 1).Json)).Status);
-        }
     }
 }

@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using JkBoats.Tests.Api;
 using Npgsql;
 
 namespace JkBoats.Tests.Infrastructure;
 
 /// <summary>Two app processes (<see cref="AppProcess"/>) side by side on one fresh, migrated database, as behind a load balancer.
-/// If either fails to start, the other is stopped too; disposing kills both and closes the test's data source.</summary>
+/// If either fails to start, the other is stopped too; disposing kills both and closes the test's data source. Each process has
+/// booked a party once (on a departure of its own) before the pair is handed out: a cold process compiles the booking path while
+/// its first transaction holds the departure's lock, and on a loaded two-core machine that alone can outlast the lock budget
+/// and turn a storm's first requests into 503s. Tests measure the seat guarantee, not the first request's JIT.</summary>
 public sealed class AppProcessPair : IAsyncDisposable
 {
     private AppProcessPair(NpgsqlDataSource db, AppProcess a, AppProcess b, TimeSpan startedIn)
@@ -46,7 +50,38 @@ public sealed class AppProcessPair : IAsyncDisposable
             }
             throw;
         }
-        return new AppProcessPair(NpgsqlDataSource.Create(connectionString), a.Result, b.Result, clock.Elapsed);
+        var pair = new AppProcessPair(NpgsqlDataSource.Create(connectionString), a.Result, b.Result, clock.Elapsed);
+        try
+        {
+            await pair.WarmUpAsync(ct);
+        }
+        catch
+        {
+            await pair.DisposeAsync();
+            throw;
+        }
+        return pair;
+    }
+
+    /// <summary>One family (every fare path) and one plain booking through each process, each on a departure of its own.</summary>
+    private async Task WarmUpAsync(CancellationToken ct)
+    {
+        var family = await Data.CreateDepartureAsync(capacity: 20, fares: TestData.FamilyFares, maxPersons: 30);
+        var plain = await Data.CreateDepartureAsync(capacity: 20);
+        foreach (var process in new[] { A, B })
+        {
+            using var http = process.CreateHttpClient();
+            var answers = new[]
+            {
+                await BookingApi.PostRawAsync(http, PassengerStormTests.Party(family.DepartureId, 1).Json).WaitAsync(ct),
+                await BookingApi.PostAsync(http, BookingApi.Body(plain.DepartureId, 1)).WaitAsync(ct),
+            };
+            if (answers.Any(answer => answer.Status != 201))
+            {
+                throw new InvalidOperationException($"warm-up booking through process {process.ProcessId} answered " +
+                    string.Join(", ", answers.Select(answer => answer.Status)));
+            }
+        }
     }
 
     public override string ToString() => $"two processes ({A.ProcessId}, {B.ProcessId}) ready in {StartedIn.TotalMilliseconds:0} ms";

@@ -17,7 +17,7 @@ public sealed record BoardRow(
 
 /// <summary>One passenger of a confirmed booking, with what the desk needs of the booking (the lead's phone, the booker).</summary>
 public sealed record ManifestPassenger(
-    Guid PassengerId, Guid BookingId, int Position, string? FullName, string FareName, string? Needs, string? NeedsNote,
+    Guid PassengerId, Guid BookingId, int Position, string? FullName, string FareName, int? BirthYear, string? Needs, string? NeedsNote,
     DateTime? CheckedInAt, DateTime? NoShowAt, string ConfirmationCode, string BookedBy, string Phone, string? Email,
     DateTime? BookingCheckedInAt)
 {
@@ -73,8 +73,8 @@ public sealed class DeskRepository(NpgsqlDataSource db)
     public async Task<IReadOnlyList<ManifestPassenger>> ManifestAsync(Guid departureId, CancellationToken ct)
     {
         const string sql = $"""
-            select p.id as passenger_id, p.booking_id, p.position::int as position, p.full_name, f.name as fare_name, p.needs, p.needs_note,
-                   p.checked_in_at, p.no_show_at, bk.confirmation_code, bk.full_name as booked_by, bk.phone, bk.email,
+            select p.id as passenger_id, p.booking_id, p.position::int as position, p.full_name, f.name as fare_name, p.birth_year::int as birth_year,
+                   p.needs, p.needs_note, p.checked_in_at, p.no_show_at, bk.confirmation_code, bk.full_name as booked_by, bk.phone, bk.email,
                    bk.checked_in_at as booking_checked_in_at
             from passengers p
             join bookings bk on bk.id = p.booking_id

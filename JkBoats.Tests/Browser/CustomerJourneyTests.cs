@@ -1,3 +1,4 @@
+using Dapper;
 using JkBoats.Data.Bookings;
 using System.Text.RegularExpressions;
 using JkBoats.Data;
@@ -154,6 +155,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
 
         await page.Locator("#passenger-name-1").FillAsync("Bo Doe");
         await page.Locator("#passenger-name-2").FillAsync("Rui Doe");
+        await page.Locator("#passenger-year-2").FillAsync("2018");
         await page.Locator("#passenger-needs-2").SelectOptionAsync("other");
         await page.Locator("#passenger-note-2").FillAsync("Gets seasick");
         await page.Locator("#passenger-name-3").FillAsync("Mia Doe");
@@ -168,7 +170,7 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await Expect(page.Locator("[data-review=total]")).ToHaveTextAsync("$62.50");
         await Expect(page.Locator("[data-review=persons]")).ToHaveTextAsync("4");
         await Expect(page.Locator("[data-review-passenger]")).ToHaveTextAsync([
-            new Regex("Ana Doe.*Adult.*\\$25\\.00", RegexOptions.Singleline), new Regex("Bo Doe.*Adult", RegexOptions.Singleline), new Regex("Rui Doe · Other needs.*Child.*\\$12\\.50", RegexOptions.Singleline),
+            new Regex("Ana Doe.*Adult.*\\$25\\.00", RegexOptions.Singleline), new Regex("Bo Doe.*Adult", RegexOptions.Singleline), new Regex("Rui Doe · born 2018 · Other needs.*Child.*\\$12\\.50", RegexOptions.Singleline),
             new Regex("Mia Doe.*Infant \\(on a lap\\).*Free", RegexOptions.Singleline)]);
         await BrowserFixture.AssertAccessibleAsync(page);
         await browser.ScreenshotAsync(page, $"{name}-family-2-review");
@@ -181,6 +183,10 @@ public sealed class CustomerJourneyTests(BrowserFixture browser)
         await browser.ScreenshotAsync(page, $"{name}-family-3-confirmation");
 
         Assert.Equal(new TestData.PersonState(12, 8, 4, 3, 4), await browser.Site.Data.PersonStateAsync(departure.DepartureId));
+        await using var connection = await browser.Site.Db.OpenConnectionAsync();
+        Assert.Equal([null, null, 2018, null], await connection.QueryAsync<int?>("""
+            select p.birth_year::int from passengers p join bookings bk on bk.id = p.booking_id where bk.departure_id = @DepartureId order by p.position
+            """, new { departure.DepartureId }));
     }
 
     [Fact(Timeout = TestTimeout)]

@@ -83,11 +83,57 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
     [Theory]
     [InlineData("phone", 390, 844)]
     [InlineData("desktop", 1280, 800)]
+    public async Task The_desk_sells_a_walk_in_family_with_every_name_and_a_childs_birth_year_and_the_manifest_lists_them(string name, int width, int height)
+    {
+        var agentEmail = await StaffSession.CreateStaffAsync(browser.Site.Db, "agent");
+        var departure = await browser.Site.Data.CreateFamilyDepartureSoonAsync();
+        var page = await browser.NewPageAsync(width, height);
+        try
+        {
+            await page.GotoAsync($"/staff/departures/{departure.DepartureId}/walk-in");
+            await page.GetByLabel("Email").FillAsync(agentEmail);
+            await page.GetByLabel("Password").FillAsync(StaffSession.Password);
+            await page.Keyboard.PressAsync("Enter");
+
+            await Expect(page.Locator("#fare-adult")).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync("2");
+            await page.Locator("#fare-child").FillAsync("1");
+            await page.GetByLabel("Full name").FillAsync("Wanda Walkin");
+            await page.GetByLabel("Phone").FillAsync("415 555 0188");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add names and needs" }).ClickAsync();
+
+            await Expect(page.Locator("#passenger-names li")).ToHaveCountAsync(3);
+            await Expect(page.GetByLabel("Full name")).ToHaveValueAsync("Wanda Walkin");
+            await page.Locator("#passenger-name-1").FillAsync("Will Walkin");
+            await page.Locator("#passenger-name-2").FillAsync("Kim Walkin");
+            await page.Locator("#passenger-year-2").FillAsync("2018");
+            await page.Locator("#passenger-needs-2").SelectOptionAsync("reduced_mobility");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, $"{name}-desk-walk-in-names");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Book and show code" }).ClickAsync();
+            await Expect(page.Locator("[data-field=code]")).ToHaveTextAsync(new Regex("^JKB-[A-Z2-9]{6}$"));
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Manifest of this departure" }).ClickAsync();
+            var rows = page.Locator("#manifest tr[data-passenger-id]");
+            await Expect(rows.Locator("[data-field=name]")).ToHaveTextAsync(["Wanda Walkin", "Will Walkin", "Kim Walkin"]);
+            await Expect(rows.Nth(2).Locator("[data-field=fare]")).ToHaveTextAsync("Child · born 2018");
+            await Expect(rows.Nth(2).Locator("[data-field=needs]")).ToContainTextAsync("Reduced mobility");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, $"{name}-desk-walk-in-manifest");
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("phone", 390, 844)]
+    [InlineData("desktop", 1280, 800)]
     public async Task The_desk_boards_three_of_a_family_of_four_and_marks_the_fourth_a_no_show_after_departure(string name, int width, int height)
     {
         var agentEmail = await StaffSession.CreateStaffAsync(browser.Site.Db, "agent");
-        var departure = await browser.Site.Data.CreateDepartureAsync(capacity: 10, price: 25m, fares: TestData.FamilyFares, maxPersons: 12,
-            departureTime: DateTime.UtcNow.AddHours(2));
+        var departure = await browser.Site.Data.CreateFamilyDepartureSoonAsync();
         using (var api = browser.Site.CreateClient())
         {
             var family = await Api.BookingApi.PostRawAsync(api, $$"""

@@ -23,6 +23,10 @@ public sealed class TestData(NpgsqlDataSource db)
 
     /// <param name="fares">A price list for the destination, copied to the departure when it is created; without one only the adult fare is sold.</param>
     /// <param name="maxPersons">The boat's certified persons on board; the seats when left out.</param>
+    /// <summary>Ten seats, twelve persons, the family fares at $25 a seat, leaving in two hours (the desk's usual case).</summary>
+    public Task<TestDeparture> CreateFamilyDepartureSoonAsync() =>
+        CreateDepartureAsync(capacity: 10, price: 25m, fares: FamilyFares, maxPersons: 12, departureTime: DateTime.UtcNow.AddHours(2));
+
     public async Task<TestDeparture> CreateDepartureAsync(
         int capacity = 50, decimal price = 25.00m, DateTime? departureTime = null, string? destination = null, bool hasAc = true,
         IReadOnlyDictionary<string, decimal>? fares = null, int? maxPersons = null)

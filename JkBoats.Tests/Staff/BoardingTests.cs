@@ -196,15 +196,14 @@ public sealed class BoardingTests(AppFixture fixture)
         Assert.All(rows, r => Assert.Equal(code, r[0]));
         Assert.Equal(["Ana Doe", "'" + FormulaName, "Rui Doe", "Unnamed (booked by Ana Doe)"], rows.Select(r => r[1]));
         Assert.Equal(["Adult", "Adult", "Child", "Infant"], rows.Select(r => r[4]));
-        Assert.Equal(["", "", "wheelchair", ""], rows.Select(r => r[5]));
+        Assert.Equal(["", "", "wheelchair", ""], rows.Select(r => r[6]));
         Assert.All(rows, r => Assert.Equal("+14155550132", r[2]));
     }
 
     [Fact]
     public async Task A_walk_in_of_two_adults_a_child_and_an_infant_is_sold_by_fare_counts_at_the_right_total()
     {
-        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10, price: 25m, fares: TestData.FamilyFares, maxPersons: 12,
-            departureTime: DateTime.UtcNow.AddHours(2));
+        var departure = await fixture.Data.CreateFamilyDepartureSoonAsync();
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
         var walkIn = $"/staff/departures/{departure.DepartureId}/walk-in";
         var form = await agent.GetDocumentAsync(walkIn);
@@ -257,5 +256,77 @@ public sealed class BoardingTests(AppFixture fixture)
         Assert.Contains("does not sell the fare \"senior\"", Field((await StaffSession.ParseAsync(senior)).Body!, "fares-error"));
 
         Assert.Equal(new SeatState(3, 3, 0, 0), await fixture.Data.SeatStateAsync(departure.DepartureId));
+    }
+
+    [Fact]
+    public async Task A_walk_in_names_each_passenger_with_a_birth_year_and_needs_and_the_manifest_shows_them()
+    {
+        var departure = await fixture.Data.CreateFamilyDepartureSoonAsync();
+        var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
+        var walkIn = $"/staff/departures/{departure.DepartureId}/walk-in";
+        var counts = new Dictionary<string, string>
+        {
+            ["Counts[adult]"] = "1", ["Counts[child]"] = "1", ["FullName"] = "Wanda Walkin", ["Phone"] = "415 555 0188",
+        };
+
+        // "Add names and needs" shows a row per passenger the counts make and sells nothing.
+        var rows = await StaffSession.ParseAsync(await agent.SubmitAsync(walkIn, "#walk-in-form", counts, submitter: "button[formaction*='handler=Passengers']"));
+        Assert.Equal(["Passenger 1 · Adult (lead)", "Passenger 2 · Child"],
+            rows.QuerySelectorAll("#passenger-names li label[for^='passenger-name-']").Select(l => l.TextContent.Trim()));
+        Assert.Equal(new SeatState(10, 10, 0, 0), await fixture.Data.SeatStateAsync(departure.DepartureId));
+
+        // A birth year that is not one is refused on its row; nothing is sold and what was typed stays.
+        var form = (IHtmlFormElement)rows.QuerySelector("#walk-in-form")!;
+        ((IHtmlInputElement)rows.QuerySelector("#passenger-name-1")!).Value = "Kim Walkin";
+        ((IHtmlInputElement)rows.QuerySelector("#passenger-year-1")!).Value = "20x8";
+        ((IHtmlSelectElement)rows.QuerySelector("#passenger-needs-1")!).Value = "wheelchair";
+        var refused = await StaffSession.ParseAsync(await agent.SubmitAsync(form, [], pastBrowserChecks: true));
+        Assert.Contains("four digits", refused.QuerySelector("#passenger-year-1-error")!.TextContent);
+        Assert.Equal("Kim Walkin", ((IHtmlInputElement)refused.QuerySelector("#passenger-name-1")!).Value);
+        Assert.Equal(new SeatState(10, 10, 0, 0), await fixture.Data.SeatStateAsync(departure.DepartureId));
+
+        ((IHtmlInputElement)refused.QuerySelector("#passenger-year-1")!).Value = "2018";
+        var sold = await agent.SubmitAsync((IHtmlFormElement)refused.QuerySelector("#walk-in-form")!, []);
+        Assert.Equal(HttpStatusCode.Redirect, sold.StatusCode);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        var stored = (await connection.QueryAsync<(string Name, int? Year, string? Needs)>("""
+            select p.full_name, p.birth_year::int, p.needs from passengers p join bookings bk on bk.id = p.booking_id
+            where bk.departure_id = @DepartureId order by p.position
+            """, new { departure.DepartureId })).ToList();
+        Assert.Equal([("Wanda Walkin", null, null), ("Kim Walkin", 2018, "wheelchair")], stored);
+
+        var manifest = await agent.GetDocumentAsync($"/staff/departures/{departure.DepartureId}");
+        var kim = manifest.QuerySelectorAll("tr[data-passenger-id]").Single(r => Field(r, "name") == "Kim Walkin");
+        Assert.Equal("Child · born 2018", Field(kim, "fare"));
+        Assert.Contains("Wheelchair", Field(kim, "needs"));
+    }
+
+    [Fact]
+    public async Task When_the_operator_requires_every_name_the_desk_is_asked_for_each_and_sells_nothing_until_given()
+    {
+        await using var strict = new JkBoatsApp(fixture.App.ConnectionString, new Dictionary<string, string?> { ["JkBoats:RequireAllPassengerNames"] = "true" });
+        var departure = await fixture.Data.CreateFamilyDepartureSoonAsync();
+        var agent = await StaffSession.SignInAsync(strict, fixture.Db, StaffRoles.Agent);
+        var walkIn = $"/staff/departures/{departure.DepartureId}/walk-in";
+
+        // Counts alone (Enter in the adults field) bring up the rows with the missing names marked.
+        var asked = await agent.SubmitAsync(walkIn, "#walk-in-form", new()
+        {
+            ["Counts[adult]"] = "2", ["Counts[infant]"] = "1", ["FullName"] = "Wanda Walkin", ["Phone"] = "415 555 0188",
+        });
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var page = await StaffSession.ParseAsync(asked);
+        Assert.Null(page.QuerySelector("#passenger-name-0-error"));
+        Assert.Equal(["Enter this passenger's full name.", "Enter this passenger's full name."],
+            new[] { "#passenger-name-1-error", "#passenger-name-2-error" }.Select(id => page.QuerySelector(id)?.TextContent.Trim()));
+        Assert.Equal(new SeatState(10, 10, 0, 0), await fixture.Data.SeatStateAsync(departure.DepartureId));
+
+        ((IHtmlInputElement)page.QuerySelector("#passenger-name-1")!).Value = "Will Walkin";
+        ((IHtmlInputElement)page.QuerySelector("#passenger-name-2")!).Value = "Baby Walkin";
+        Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync((IHtmlFormElement)page.QuerySelector("#walk-in-form")!, [])).StatusCode);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(["Wanda Walkin", "Will Walkin", "Baby Walkin"], await connection.QueryAsync<string>("""
+            select p.full_name from passengers p join bookings bk on bk.id = p.booking_id where bk.departure_id = @DepartureId order by p.position
+            """, new { departure.DepartureId }));
     }
 }

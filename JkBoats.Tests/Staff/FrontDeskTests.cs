@@ -176,12 +176,12 @@ public sealed class FrontDeskTests(AppFixture fixture)
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("code,name,phone,email,fare,needs,needs_note,booked_by,checked_in,no_show", lines[0]);
+        Assert.Equal("code,name,phone,email,fare,birth_year,needs,needs_note,booked_by,checked_in,no_show", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.Contains($"{second.Body.GetProperty("confirmation_code").GetString()},Ann Lee,+14155550112,", lines[1]);
         Assert.StartsWith($"{first.Body.GetProperty("confirmation_code").GetString()},\"O'Brien, \"\"Pat\"\"\",+14155550111,", lines[2]);
         Assert.StartsWith($"{first.Body.GetProperty("confirmation_code").GetString()},\"Unnamed (booked by O'Brien, \"\"Pat\"\")\",+14155550111,", lines[3]);
-        Assert.EndsWith(",Adult,,,\"O'Brien, \"\"Pat\"\"\",,", lines[2]);
+        Assert.EndsWith(",Adult,,,,\"O'Brien, \"\"Pat\"\"\",,", lines[2]);
     }
 
     [Fact]

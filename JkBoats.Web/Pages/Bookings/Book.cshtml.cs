@@ -36,14 +36,17 @@ public sealed class BookModel(
     [BindProperty(Name = "fares")]
     public Dictionary<string, string?> FareCounts { get; set; } = [];
 
-    /// <summary>Per passenger, in the order of <see cref="Passengers"/>: name, needs and a note on them.</summary>
-    [BindProperty(Name = "passenger_names")]
+    /// <summary>Per passenger, in the order of <see cref="Passengers"/>: name, birth year, needs and a note on them.</summary>
+    [BindProperty(Name = PassengerRows.NamesField)]
     public List<string?> PassengerNames { get; set; } = [];
 
-    [BindProperty(Name = "passenger_needs")]
+    [BindProperty(Name = PassengerRows.YearsField)]
+    public List<string?> PassengerYears { get; set; } = [];
+
+    [BindProperty(Name = PassengerRows.NeedsField)]
     public List<string?> PassengerNeeds { get; set; } = [];
 
-    [BindProperty(Name = "passenger_notes")]
+    [BindProperty(Name = PassengerRows.NotesField)]
     public List<string?> PassengerNotes { get; set; } = [];
 
     /// <summary>The − and + buttons: <c>code:-1</c> or <c>code:1</c>.</summary>
@@ -87,11 +90,13 @@ public sealed class BookModel(
     public int MaxFor(DepartureFare fare) => fare.TakesSeat ? MaxSeats : MaxCount;
 
     /// <summary>The passengers the counts make, in fare order, each with what the form says of them.</summary>
-    public IReadOnlyList<(DepartureFare Fare, PassengerInput Input)> Passengers { get; private set; } = [];
+    public PassengerRows Passengers { get; private set; } = PassengerRows.None;
 
-    public int SeatsChosen => Passengers.Count(p => p.Fare.TakesSeat);
+    public int SeatsChosen => Passengers.Rows.Count(p => p.Fare.TakesSeat);
 
-    public decimal Total => Passengers.Sum(p => p.Fare.Price);
+    public decimal Total => Passengers.Rows.Sum(p => p.Fare.Price);
+
+    public PassengerRowsView PassengerRowsView => new(Passengers, Errors, NamesRequired, "2. Passengers", "Names help the crew; only yours is needed.");
 
     public bool NamesRequired => validator.AllNamesRequired;
 
@@ -246,7 +251,7 @@ public sealed class BookModel(
     private ValidBooking? Validate(Guid id)
     {
         var booking = validator.Validate(
-            new BookingInput(id, null, FullName, Email, Phone) { Passengers = Passengers.Select(p => p.Input).ToList() },
+            new BookingInput(id, null, FullName, Email, Phone) { Passengers = Passengers.Inputs },
             Errors, fares: Fares.Select(f => new FareType(f.FareTypeId, f.Code, f.Name, f.Description, f.TakesSeat, f.SortOrder, true)).ToList());
         // The passenger list's own errors belong to the tickets on this page.
         foreach (var key in Errors.Keys.Where(k => k is BookingValidator.PassengersField or BookingValidator.SeatsField).ToList())
@@ -293,18 +298,7 @@ public sealed class BookModel(
                 Errors[FaresField] = [$"Seats must be between 1 and {MaxCount}."];
             }
         }
-        var list = new List<(DepartureFare, PassengerInput)>();
-        foreach (var fare in Fares)
-        {
-            for (var n = 0; n < CountOf(fare.Code); n++)
-            {
-                var i = list.Count;
-                list.Add((fare, new PassengerInput(fare.Code, At(PassengerNames, i), null, At(PassengerNeeds, i), At(PassengerNotes, i))));
-            }
-        }
-        Passengers = list;
-
-        static string? At(List<string?> values, int index) => index < values.Count ? values[index] : null;
+        Passengers = PassengerRows.Line(Fares, CountOf, PassengerNames, PassengerYears, PassengerNeeds, PassengerNotes, Errors);
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct, bool judgeBookable = true)

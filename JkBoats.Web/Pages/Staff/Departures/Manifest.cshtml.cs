@@ -64,10 +64,10 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
             return NotFound();
         }
         // The phone stays E.164 here: a spreadsheet reads it as it is, and CsvFile leaves a plain one unquoted.
-        var csv = CsvFile.Build(["code", "name", "phone", "email", "fare", "needs", "needs_note", "booked_by", "checked_in", "no_show"],
+        var csv = CsvFile.Build(["code", "name", "phone", "email", "fare", "birth_year", "needs", "needs_note", "booked_by", "checked_in", "no_show"],
             Passengers.Select(p => new[]
             {
-                p.ConfirmationCode, p.DisplayName, p.Phone, p.Email, p.FareName, p.Needs, p.NeedsNote, p.BookedBy, Stamp(p.CheckedInAt), Stamp(p.NoShowAt),
+                p.ConfirmationCode, p.DisplayName, p.Phone, p.Email, p.FareName, p.BirthYear?.ToString(CultureInfo.InvariantCulture), p.Needs, p.NeedsNote, p.BookedBy, Stamp(p.CheckedInAt), Stamp(p.NoShowAt),
             }));
         var name = $"manifest-{calendar.ToLocal(Departure.DepartureTime):yyyy-MM-dd-HHmm}-{Departure.BoatName.Replace(' ', '-')}.csv";
         return File(csv, "text/csv; charset=utf-8", name);

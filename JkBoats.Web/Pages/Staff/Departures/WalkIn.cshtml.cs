@@ -8,6 +8,7 @@ using JkBoats.Data.Desk;
 using JkBoats.Data.Fares;
 using JkBoats.Data.Operations;
 using JkBoats.Web.Api;
+using JkBoats.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -28,6 +29,25 @@ public sealed class WalkInModel(
     /// <summary>Passengers per fare code (<c>Counts[adult]</c>); a blank field is none.</summary>
     [BindProperty] public Dictionary<string, int?> Counts { get; set; } = [];
 
+    /// <summary>Per passenger, in the order the counts make them: name, birth year, needs and a note (the same fields as online).</summary>
+    [BindProperty(Name = PassengerRows.NamesField)] public List<string?> PassengerNames { get; set; } = [];
+
+    [BindProperty(Name = PassengerRows.YearsField)] public List<string?> PassengerYears { get; set; } = [];
+
+    [BindProperty(Name = PassengerRows.NeedsField)] public List<string?> PassengerNeeds { get; set; } = [];
+
+    [BindProperty(Name = PassengerRows.NotesField)] public List<string?> PassengerNotes { get; set; } = [];
+
+    /// <summary>The passenger rows, once the desk asked for them, posted some, or the operator requires every name.</summary>
+    public PassengerRows Passengers { get; private set; } = PassengerRows.None;
+
+    public bool ShowPassengers => Passengers.Count > 0;
+
+    public bool NamesRequired => validator.AllNamesRequired;
+
+    public PassengerRowsView PassengerRowsView =>
+        new(Passengers, Errors, NamesRequired, "Passenger details", "Names are optional at the desk: the person booking is the lead.");
+
     /// <summary>The fares this departure sells, adults first.</summary>
     public IReadOnlyList<DepartureFare> Fares { get; private set; } = [];
 
@@ -43,8 +63,9 @@ public sealed class WalkInModel(
 
     public static string FareId(string code) => $"fare-{code}";
 
-    public string? FaresError => Errors.Where(e => e.Key.StartsWith(BookingValidator.PassengersField, StringComparison.Ordinal)
-        || e.Key == BookingValidator.SeatsField).Select(e => e.Value[0]).FirstOrDefault();
+    /// <summary>A message on the counts: the list as a whole, the seats, or a fare the counts named (not a passenger's name or needs).</summary>
+    public string? FaresError => Errors.Where(e => e.Key == BookingValidator.PassengersField || e.Key == BookingValidator.SeatsField
+        || e.Key.EndsWith("].fare", StringComparison.Ordinal)).Select(e => e.Value[0]).FirstOrDefault();
 
     public CultureInfo Money => CultureInfo.GetCultureInfo("en-US");
 
@@ -61,9 +82,9 @@ public sealed class WalkInModel(
         {
             return NotFound();
         }
-        var passengers = Passengers();
+        var passengers = ReadPassengers(showRows: PassengerNames.Count > 0 || NamesRequired);
         var booking = passengers is null ? null : validator.Validate(new BookingInput(id, null, FullName, Email, Phone) { Passengers = passengers },
-            Errors, emailRequired: false, fares: await fareRepository.ListFareTypesAsync(ct, activeOnly: true), allNames: false);
+            Errors, emailRequired: false, fares: await fareRepository.ListFareTypesAsync(ct, activeOnly: true));
         if (booking is null)
         {
             // The customer's fields get their messages too when the counts were refused first.
@@ -101,6 +122,17 @@ public sealed class WalkInModel(
         }
     }
 
+    /// <summary>"Add names and needs": the same form with a row per passenger the counts make; nothing is sold yet.</summary>
+    public async Task<IActionResult> OnPostPassengersAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        ReadPassengers(showRows: true);
+        return Page();
+    }
+
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         var departure = await desk.DepartureAsync(id, ct);
@@ -114,8 +146,9 @@ public sealed class WalkInModel(
     }
 
     /// <summary>The counts as a passenger list in the departure's fare order (any other code after them, for the validator to
-    /// refuse by name); null, with a message, when a count does not read as a number of passengers.</summary>
-    private List<PassengerInput>? Passengers()
+    /// refuse by name), with what the rows say of each passenger; null, with a message, when a count does not read as a number
+    /// of passengers.</summary>
+    private List<PassengerInput>? ReadPassengers(bool showRows)
     {
         // A count that does not bind (text, overflow) must never sell anything.
         if (!ModelState.IsValid || Counts.Values.Any(c => c is < 0 || c > MaxPassengers))
@@ -134,10 +167,14 @@ public sealed class WalkInModel(
             Errors[BookingValidator.PassengersField] = [$"A booking may have at most {MaxPassengers} passengers."];
             return null;
         }
-        var order = Fares.Select(f => f.Code).ToList();
-        return Counts.Where(c => c.Value > 0)
-            .OrderBy(c => order.IndexOf(c.Key) is var i and >= 0 ? i : int.MaxValue)
-            .SelectMany(c => Enumerable.Repeat(new PassengerInput(c.Key, null), c.Value!.Value))
-            .ToList();
+        var unknown = Counts.Where(c => c.Value > 0 && Fares.All(f => f.Code != c.Key))
+            .SelectMany(c => Enumerable.Repeat(new PassengerInput(c.Key, null), c.Value!.Value)).ToList();
+        var rows = PassengerRows.Line(Fares, code => Counts.TryGetValue(code, out var n) ? n ?? 0 : 0,
+            PassengerNames, PassengerYears, PassengerNeeds, PassengerNotes, Errors);
+        if (showRows && unknown.Count == 0)
+        {
+            Passengers = rows;
+        }
+        return [.. rows.Inputs, .. unknown];
     }
 }

@@ -7,6 +7,7 @@ using JkBoats.Data.Email;
 using JkBoats.Data.Fares;
 using JkBoats.Data.Inventory;
 using JkBoats.Data.Operations;
+using JkBoats.Data.Operator;
 using JkBoats.Data.Schedule;
 using JkBoats.Data.Staff;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<StaffRepository>();
         services.AddSingleton<SeatInvariantWatchdog>();
         services.AddSingleton<DashboardRepository>();
+        services.AddSingleton<OperatorRepository>();
         return services;
     }
 }

@@ -45,6 +45,20 @@ public sealed record BookingConfirmation(
     public IReadOnlyList<BookedPassenger>? Passengers { get; init; }
 
     public int Persons => Passengers?.Count ?? SeatsBooked;
+
+    /// <summary>Who cancelled and why, for a cancelled booking read by <see cref="BookingRepository.GetAsync"/>; null otherwise.</summary>
+    public BookingCancellation? Cancellation { get; init; }
+}
+
+/// <summary>A booking's cancellation: by the customer (manage link) or by the operator (the desk, or the departure cancelled).</summary>
+public sealed record BookingCancellation(bool ByCustomer, string? Reason, DateTime CancelledAt)
+{
+    public const string Customer = "customer";
+
+    /// <summary>"Cancelled by you online" or "Cancelled by JK Boats: weather".</summary>
+    public string Describe(string operatorName) => ByCustomer
+        ? "Cancelled by you online"
+        : string.IsNullOrWhiteSpace(Reason) ? $"Cancelled by {operatorName}" : $"Cancelled by {operatorName}: {Reason}";
 }
 
 /// <summary>A passenger as booked: the fare's code and name, the seat rule it was sold under and its price.</summary>

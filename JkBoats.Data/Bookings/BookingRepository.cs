@@ -32,7 +32,7 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
 
     public async Task<BookingConfirmation?> GetAsync(Guid bookingId, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             select bk.id as booking_id, bk.confirmation_code, bk.status, bk.departure_id, b.name as boat_name,
                    d.departure_time, d.destination, bk.seats_booked, bk.total_price, bk.email, bk.full_name,
                    bk.phone, bk.created_at
@@ -45,12 +45,17 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
             from passengers p join fare_types f on f.id = p.fare_type_id
             where p.booking_id = @bookingId
             order by p.position;
+
+            select bk.changed_by = '{BookingCancellation.Customer}' as by_customer, bk.cancellation_reason as reason,
+                   coalesce(bk.cancelled_at, bk.updated_at) as cancelled_at
+            from bookings bk where bk.id = @bookingId and bk.status = '{StatusSql.Cancelled}';
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { bookingId }, cancellationToken: ct));
         var booking = await results.ReadSingleOrDefaultAsync<BookingConfirmation>();
         var passengers = (await results.ReadAsync<BookedPassenger>()).AsList();
-        return booking is null ? null : booking with { Passengers = passengers };
+        var cancellation = await results.ReadSingleOrDefaultAsync<BookingCancellation>();
+        return booking is null ? null : booking with { Passengers = passengers, Cancellation = cancellation };
     }
 
     /// <summary>"Adult × 2, Child × 1": the passengers of a booking counted per fare, without names.</summary>

@@ -256,7 +256,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
         }
     }
 
-    private static string? ValidateEmail(string? raw, IDictionary<string, string[]> errors)
+    public static string? ValidateEmail(string? raw, IDictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(raw))
         {
@@ -273,7 +273,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
         return email;
     }
 
-    private string? ValidatePhone(string? raw, IDictionary<string, string[]> errors)
+    public string? ValidatePhone(string? raw, IDictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(raw))
         {

@@ -91,6 +91,29 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             connection.QuerySingleOrDefaultAsync<DepartureListing>(new CommandDefinition(sql, new { departureId }, cancellationToken: ct)), ct);
     }
 
+    /// <summary>Why a cancelled departure was cancelled (as the operator told its customers); null when it is not cancelled.</summary>
+    public async Task<string?> CancellationReasonAsync(Guid departureId, CancellationToken ct) =>
+        await ReadAsync(ReadFrom.Replica, connection => connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            $"select cancellation_reason from departures where id = @departureId and status = '{StatusSql.Cancelled}'",
+            new { departureId }, cancellationToken: ct)), ct);
+
+    /// <summary>The next bookable departures to a destination after a time (the alternatives to a cancelled or past one).</summary>
+    public async Task<IReadOnlyList<DepartureListing>> NextToAsync(string destination, DateTime afterUtc, Guid except, int limit, CancellationToken ct)
+    {
+        const string sql = $"""
+            select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
+                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
+            from departures d
+            join boats b on b.id = d.boat_id
+            where lower(d.destination) = lower(@destination) and d.status = '{StatusSql.Scheduled}' and d.departure_time > @afterUtc
+              and d.id <> @except and d.available_seats > 0
+            order by d.departure_time
+            limit @limit
+            """;
+        return await ReadAsync<IReadOnlyList<DepartureListing>>(ReadFrom.Replica, async connection =>
+            (await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, new { destination, afterUtc, except, limit }, cancellationToken: ct))).AsList(), ct);
+    }
+
     public async Task<IReadOnlyList<string>> ListDestinationsAsync(DateTime fromUtc, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
         const string sql = $"""

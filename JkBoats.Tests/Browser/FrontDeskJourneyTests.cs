@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using JkBoats.Tests.Infrastructure;
 using JkBoats.Tests.Staff;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -76,6 +77,42 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
         }
         finally
         {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("phone", 390, 844)]
+    [InlineData("desktop", 1280, 800)]
+    public async Task An_admin_changes_the_opening_hours_and_the_site_footer_shows_them(string name, int width, int height)
+    {
+        var adminEmail = await StaffSession.CreateStaffAsync(browser.Site.Db, "admin");
+        var details = browser.Site.App.Services.GetRequiredService<JkBoats.Data.Operator.OperatorRepository>();
+        var page = await browser.NewPageAsync(width, height);
+        try
+        {
+            await page.GotoAsync("/staff/admin/operator");
+            await page.GetByLabel("Email").FillAsync(adminEmail);
+            await page.GetByLabel("Password").FillAsync(StaffSession.Password);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Operator details" })).ToBeVisibleAsync();
+            await page.GetByLabel("Desk opening hours").FillAsync($"Daily 8:00–18:00 ({name})");
+            await page.GetByLabel("Map link").FillAsync("http://not-https.example");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save details" }).ClickAsync();
+            await Expect(page.Locator("#MapUrl-error")).ToContainTextAsync("https://");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, $"{name}-admin-operator-refused");
+            await page.GetByLabel("Map link").FillAsync("https://www.openstreetmap.org/search?query=Harbour%20Road%20Sausalito");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save details" }).ClickAsync();
+            await Expect(page.GetByText("Operator details saved")).ToBeVisibleAsync();
+
+            await page.GotoAsync("/");
+            await Expect(page.Locator("#footer-contact")).ToContainTextAsync($"Desk open Daily 8:00–18:00 ({name})");
+            await browser.ScreenshotAsync(page, $"{name}-admin-operator-footer");
+        }
+        finally
+        {
+            await details.SaveAsync(details.Defaults, "test", CancellationToken.None);
             await page.Context.CloseAsync();
         }
     }

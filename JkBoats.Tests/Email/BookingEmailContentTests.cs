@@ -1,3 +1,4 @@
+using JkBoats.Data.Operator;
 using JkBoats.Data.Inventory;
 using System.Globalization;
 using AngleSharp.Dom;
@@ -37,6 +38,14 @@ public sealed class BookingEmailContentTests
             Assert.Equal(kind == "cancelled" ? "1 seat" : "2 seats", details["Seats"]);
             var text = LinesOf(message);
             Assert.Contains($"Boat:         {trip.BoatName}", text);
+            // Every email ends with how to reach the operator: desk phone, email, hours, pier, policy (both parts).
+            var company = app.Services.GetRequiredService<OperatorRepository>().Defaults;
+            var contact = html.QuerySelector("#operator-contact")!.TextContent;
+            foreach (var part in new[] { "+1 415-555-0100", company.Email, company.OpeningHours, company.PierAddress, company.CancellationPolicy })
+            {
+                Assert.Contains(part, contact);
+                Assert.Contains(text, line => line.Contains(part, StringComparison.Ordinal));
+            }
             Assert.Contains($"Destination:  {trip.Destination}", text);
             Assert.Contains($"Seats:        {details["Seats"]}", text);
             Assert.StartsWith($"Booking {kind}: ", message.Subject);
@@ -46,12 +55,17 @@ public sealed class BookingEmailContentTests
                 Assert.Equal("Storm warning", html.QuerySelector("#cancellation-reason")!.TextContent);
                 Assert.Contains("Reason:       Storm warning", text);
                 Assert.Null(html.QuerySelector("#arrive-by"));
+                // The desk cancelled it: the email says so and why, and does not ask "if you did not ask for this".
+                Assert.StartsWith("JK Boats cancelled it: Storm warning.", html.QuerySelector("#cancelled-by")!.TextContent.Trim());
+                Assert.Contains(text, line => line.StartsWith("JK Boats cancelled it: Storm warning.", StringComparison.Ordinal));
+                Assert.DoesNotContain("did not", message.TextBody);
                 continue;
             }
             var arriveBy = departs.AddMinutes(-25).ToString("HH:mm", CultureInfo.InvariantCulture);
             Assert.Equal(arriveBy, html.QuerySelector("#arrive-by")!.TextContent);
-            Assert.Contains($"by {arriveBy}, 25 minutes before departure.", html.QuerySelector("#arrive-by")!.ParentElement!.TextContent);
-            Assert.Contains(text, line => line.Contains($"please be at the pier by {arriveBy}, 25 minutes before departure.", StringComparison.Ordinal));
+            var pier = app.Services.GetRequiredService<OperatorRepository>().Defaults.PierAddress;
+            Assert.Contains($"by {arriveBy}, 25 minutes before departure: {pier}.", html.QuerySelector("#arrive-by")!.ParentElement!.TextContent);
+            Assert.Contains(text, line => line.Contains($"please be at the pier by {arriveBy}, 25 minutes before departure: {pier}.", StringComparison.Ordinal));
             Assert.Equal(kind == "confirmed" ? "$40.00 (pay at the desk or on boarding)" : "$60.00 (pay at the desk or on boarding)", details["Total"]);
             Assert.Contains($"Total:        {details["Total"]}", text);
             Assert.DoesNotContain("15 minutes", html.Body!.TextContent);
@@ -150,7 +164,10 @@ public sealed class BookingEmailContentTests
         var app = bed.StartApp();
         var renderer = app.Services.GetRequiredService<EmailRenderer>();
         var booking = new BookingEmailModel("ABC123", "Ada", "Boat", "Bay", "Monday", "UTC", "08:45", "15 minutes", "1 seat", "$1.00",
-            "http://localhost:5000/bookings/manage/x", "http://localhost:5000/", "not given");
+            "http://localhost:5000/bookings/manage/x", "http://localhost:5000/", "not given")
+        {
+            Operator = app.Services.GetRequiredService<OperatorRepository>().Defaults,
+        };
         Assert.Equal("ABC123", (await new HtmlParser().ParseDocumentAsync(await renderer.HtmlAsync(typeof(ConfirmedEmail), booking)))
             .QuerySelector("#confirmation-code")!.TextContent);
 

@@ -40,7 +40,7 @@ public sealed class ManageBookingPagesTests(AppFixture site)
         Assert.Equal(HttpStatusCode.SeeOther, cancelled.Status);
         Assert.Equal(path, cancelled.Response.Headers.Location!.ToString());
         var after = await visitor.GetAsync(path);
-        Assert.Equal("Cancelled", after.Text("#booking-status"));
+        Assert.Equal("Cancelled by you online", after.Text("#booking-status"));
         Assert.Contains("cancelled and its seats are released", after.Text("#manage-notice"));
         Assert.Null(after.Find("#cancel-booking form"));
         Assert.Equal(new SeatState(8, 8, 0, 0), await site.Data.SeatStateAsync(departure.DepartureId));

@@ -2,6 +2,7 @@ using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
+using JkBoats.Data.Operator;
 using JkBoats.Web.Email.Templates;
 using JkBoats.Web.Pages.Shared;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ public sealed class UnsendableEmailException(string reason) : Exception(reason);
 
 public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
-    IOptions<JkBoatsOptions> operatorOptions, IOptions<EmailOptions> options)
+    OperatorRepository operatorDetails, IOptions<EmailOptions> options)
 {
     private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text);
 
@@ -70,7 +71,8 @@ public sealed class BookingEmails(
     private async Task<BookingEmailModel> ModelAsync(BookingConfirmation booking, string? reason, CancellationToken ct)
     {
         var departs = calendar.ToLocal(booking.DepartureTime);
-        var arriveBefore = operatorOptions.Value.ArriveBefore;
+        var company = await operatorDetails.CurrentAsync(ct);
+        var arriveBefore = company.ArriveBefore;
         var invariant = CultureInfo.InvariantCulture;
         var manage = await manageLinks.UrlForAsync(booking.BookingId, ct);
         return new BookingEmailModel(
@@ -88,6 +90,8 @@ public sealed class BookingEmails(
             BookUrl: new Uri(manage, "/").AbsoluteUri,
             Reason: string.IsNullOrWhiteSpace(reason) ? "not given" : reason)
         {
+            Operator = company,
+            CancelledByCustomer = booking.Cancellation?.ByCustomer == true,
             Passengers = (booking.Passengers ?? [])
                 .Select(p => $"{Display.PassengerName(p, booking.FullName)}, {p.FareName}{(p.TakesSeat ? "" : " (on a lap)")}, {Display.PriceOrFree(p.Price)}")
                 .ToList(),

@@ -30,6 +30,7 @@ public static class AppSetup
             .Enrich.With<PersonalDataRedactor>(), preserveStaticLogger: true);
 
         services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);
+        services.AddOptions<JkBoats.Data.Operator.OperatorOptions>().BindConfiguration(JkBoats.Data.Operator.OperatorOptions.Section);
         // Named per instance so the pool metrics can pick this app's pool out of Npgsql's process-wide meter.
         var poolName = $"jkboats-{Guid.NewGuid():N}";
         services.AddJkBoatsData(provider =>

@@ -1,3 +1,5 @@
+using JkBoats.Data.Operator;
+using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.Components;
 
 namespace JkBoats.Web.Email.Templates;
@@ -20,6 +22,14 @@ public sealed record BookingEmailModel(
 {
     /// <summary>One line per passenger: name, fare and price.</summary>
     public IReadOnlyList<string> Passengers { get; init; } = [];
+
+    /// <summary>Who to contact and where the pier is: every email ends with it.</summary>
+    public OperatorDetails Operator { get; init; } = null!;
+
+    public string OperatorPhone => PhoneDisplay.Readable(Operator.Phone);
+
+    /// <summary>For a cancellation: the customer cancelled it themselves (else the operator did, <see cref="Reason"/> says why).</summary>
+    public bool CancelledByCustomer { get; init; }
 }
 
 public abstract class BookingEmailComponent : ComponentBase

@@ -3,6 +3,7 @@ using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using JkBoats.Data.Operator;
 using QRCoder;
 
 namespace JkBoats.Web.Pages.Bookings;
@@ -10,8 +11,11 @@ namespace JkBoats.Web.Pages.Bookings;
 /// <summary>The printable confirmation with the code and its QR: the ticket. It opens only with the booking's confirmation key
 /// (in the link after booking and on the manage page); the id alone, as a look-up shows it, leads to <see cref="OpenModel"/>.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks links, OperatorCalendar calendar) : PageModel
+public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails)
+    : PageModel
 {
+    public OperatorDetails Operator { get; private set; } = null!;
+
     public BookingConfirmation Booking { get; private set; } = null!;
 
     public DateTime LocalTime { get; private set; }
@@ -34,13 +38,14 @@ public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks li
         }
         Booking = booking;
         LocalTime = calendar.ToLocal(booking.DepartureTime);
+        Operator = await operatorDetails.CurrentAsync(ct);
         return Page();
     }
 
     public async Task<IActionResult> OnGetQrAsync(Guid id, CancellationToken ct)
     {
         var booking = await links.IsConfirmationKeyAsync(id, Key, ct) ? await bookings.GetAsync(id, ct) : null;
-        if (booking is null)
+        if (booking is null || booking.Status != BookingStatus.Confirmed) // a cancelled booking is no ticket: no code to scan
         {
             return NotFound();
         }

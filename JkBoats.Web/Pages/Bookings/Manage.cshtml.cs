@@ -2,6 +2,7 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using JkBoats.Data.Inventory;
+using JkBoats.Data.Operator;
 using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
@@ -15,10 +16,13 @@ namespace JkBoats.Web.Pages.Bookings;
 /// until the configured cut-off before departure (later, only the front desk can).</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class ManageModel(
-    ManageLinks links, BookingRepository bookings, SeatInventory inventory, OperatorCalendar calendar, IOptions<JkBoatsOptions> options)
+    ManageLinks links, BookingRepository bookings, SeatInventory inventory, OperatorCalendar calendar, IOptions<JkBoatsOptions> options,
+    OperatorRepository operatorDetails)
     : PageModel
 {
-    public const string ChangedBy = "customer";
+    public OperatorDetails Operator { get; private set; } = null!;
+
+    public const string ChangedBy = BookingCancellation.Customer;
 
     public BookingConfirmation Booking { get; private set; } = null!;
 
@@ -85,6 +89,7 @@ public sealed class ManageModel(
         Booking = booking;
         LocalDeparture = calendar.ToLocal(booking.DepartureTime);
         ConfirmationKey = await links.ConfirmationKeyAsync(booking.BookingId, ct);
+        Operator = await operatorDetails.CurrentAsync(ct);
         return true;
     }
 }

@@ -14,11 +14,26 @@ public sealed class DetailsModel(DepartureRepository departures, OperatorCalenda
 
     public SeatView Seats { get; private set; } = null!;
 
+    public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
+
+    public bool Cancelled => Departure.Status == DepartureStatus.Cancelled;
+
+    /// <summary>Why the operator cancelled it, for a cancelled departure.</summary>
+    public string? CancellationReason { get; private set; }
+
+    /// <summary>For a cancelled departure: the next bookable ones to the same destination.</summary>
+    public IReadOnlyList<DepartureListing> Alternatives { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
+        }
+        if (Cancelled)
+        {
+            CancellationReason = await departures.CancellationReasonAsync(id, ct);
+            Alternatives = await departures.NextToAsync(Departure.Destination, calendar.UtcNow, id, 3, ct);
         }
         return Page();
     }
@@ -43,7 +58,7 @@ public sealed class DetailsModel(DepartureRepository departures, OperatorCalenda
         Departure = departure;
         LocalTime = calendar.ToLocal(departure.DepartureTime);
         Seats = new SeatView(departure.DepartureId, departure.AvailableSeats, departure.Capacity,
-            departure.IsBookable(calendar.UtcNow));
+            departure.IsBookable(calendar.UtcNow), Cancelled: departure.Status == DepartureStatus.Cancelled);
         return true;
     }
 }

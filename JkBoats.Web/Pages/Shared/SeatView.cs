@@ -1,12 +1,12 @@
 namespace JkBoats.Web.Pages.Shared;
 
-public sealed record SeatView(Guid DepartureId, int AvailableSeats, int Capacity, bool Bookable, bool OutOfBand = false)
+public sealed record SeatView(Guid DepartureId, int AvailableSeats, int Capacity, bool Bookable, bool OutOfBand = false, bool Cancelled = false)
 {
     public bool SoldOut => AvailableSeats <= 0;
 
     public bool Few => AvailableSeats is > 0 and <= Display.FewSeats;
 
-    public string Text => Bookable ? Display.SeatsLeft(AvailableSeats) : "Not bookable";
+    public string Text => Cancelled ? "Cancelled" : Bookable ? Display.SeatsLeft(AvailableSeats) : "Not bookable";
 
     public string BadgeClass => !Bookable || SoldOut
         ? "bg-slate-200 text-slate-700"

@@ -1,0 +1,115 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace JkBoats.Data.Operator;
+
+/// <summary>The operator's details: the admins' row when there is one, else the configuration's. Every page and email shows them,
+/// so they are kept in memory for a few seconds (another instance's edit shows within <see cref="KeptFor"/>), and an unreachable
+/// database falls back to the last known details instead of failing the page that shows them.</summary>
+public sealed class OperatorRepository(
+    NpgsqlDataSource db, IOptions<OperatorOptions> defaults, IOptions<JkBoatsOptions> settings, ILogger<OperatorRepository> log,
+    TimeProvider? clock = null)
+{
+    public static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(15);
+
+    private sealed record Kept(OperatorDetails Details, DateTimeOffset Until);
+
+    private Kept? _kept; // replaced whole
+
+    private TimeProvider Clock => clock ?? TimeProvider.System;
+
+    /// <summary>The details from configuration alone, as shown before any admin edit.</summary>
+    public OperatorDetails Defaults
+    {
+        get
+        {
+            var o = defaults.Value;
+            var policy = string.IsNullOrWhiteSpace(o.CancellationPolicy)
+                ? $"Free to cancel online until {Hours(settings.Value.CustomerCancelCutoff)} before departure; after that, please call the desk."
+                : o.CancellationPolicy;
+            return new OperatorDetails(o.Name, o.Phone, o.Email, o.PierAddress, string.IsNullOrWhiteSpace(o.MapUrl) ? null : o.MapUrl,
+                o.OpeningHours, settings.Value.ArriveBefore, policy);
+        }
+    }
+
+    /// <summary>The details, from memory: once they are older than <see cref="KeptFor"/> they are re-read in the background while
+    /// the page goes on with the ones it has (a footer never waits for a busy pool). Only the very first call reads in line.</summary>
+    public async Task<OperatorDetails> CurrentAsync(CancellationToken ct = default)
+    {
+        if (_kept is { } kept)
+        {
+            if (kept.Until <= Clock.GetUtcNow() && Interlocked.Exchange(ref _refreshing, 1) == 0)
+            {
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await ReadAsync(CancellationToken.None);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _refreshing, 0);
+                    }
+                }, CancellationToken.None);
+            }
+            return kept.Details;
+        }
+        return await ReadAsync(ct);
+    }
+
+    private int _refreshing;
+
+    private async Task<OperatorDetails> ReadAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
+                select name, phone, email, pier_address, map_url, opening_hours, arrive_before_minutes, cancellation_policy
+                from operator_details where id = 1
+                """, cancellationToken: ct));
+            var details = row?.Details ?? Defaults;
+            _kept = new Kept(details, Clock.GetUtcNow() + KeptFor);
+            return details;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Operator details could not be read; showing the last known ones");
+            var fallback = _kept?.Details ?? Defaults;
+            _kept = new Kept(fallback, Clock.GetUtcNow() + TimeSpan.FromSeconds(5));
+            return fallback;
+        }
+    }
+
+    public async Task SaveAsync(OperatorDetails details, string changedBy, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into operator_details (id, name, phone, email, pier_address, map_url, opening_hours, arrive_before_minutes, cancellation_policy, updated_by)
+            values (1, @Name, @Phone, @Email, @PierAddress, @MapUrl, @OpeningHours, @Minutes, @CancellationPolicy, @changedBy)
+            on conflict (id) do update set name = excluded.name, phone = excluded.phone, email = excluded.email,
+                pier_address = excluded.pier_address, map_url = excluded.map_url, opening_hours = excluded.opening_hours,
+                arrive_before_minutes = excluded.arrive_before_minutes, cancellation_policy = excluded.cancellation_policy,
+                updated_at = now(), updated_by = excluded.updated_by
+            """, new
+        {
+            details.Name, details.Phone, details.Email, details.PierAddress, details.MapUrl, details.OpeningHours,
+            Minutes = (int)details.ArriveBefore.TotalMinutes, details.CancellationPolicy, changedBy,
+        }, cancellationToken: ct));
+        _kept = new Kept(details, Clock.GetUtcNow() + KeptFor);
+    }
+
+    private static string Hours(TimeSpan span) =>
+        span.TotalHours >= 1 && span.TotalHours == Math.Floor(span.TotalHours)
+            ? $"{span.TotalHours:0} hour{(span.TotalHours == 1 ? "" : "s")}"
+            : $"{span.TotalMinutes:0} minutes";
+
+    private sealed record Row(string Name, string Phone, string Email, string PierAddress, string? MapUrl, string OpeningHours,
+        int ArriveBeforeMinutes, string CancellationPolicy)
+    {
+        public OperatorDetails Details => new(Name, Phone, Email, PierAddress, MapUrl, OpeningHours, TimeSpan.FromMinutes(ArriveBeforeMinutes),
+            CancellationPolicy);
+    }
+}

@@ -36,7 +36,7 @@ public sealed class UnlockedBookingNegativeControlTests(ITestOutputHelper output
             {
                 return new StormAttempt(seats, 400, "insufficient_capacity");
             }
-            await Task.Yield();
+            await Task.Delay(5); // app work between the read and the write: the window every unlocked design has, made wide enough to be met on any machine
             await connection.ExecuteAsync("""
                 update departures set available_seats = @left where id = @DepartureId;
                 insert into bookings (confirmation_code, departure_id, customer_id, seats_booked, total_price, full_name, email, phone)
@@ -75,7 +75,7 @@ public sealed class UnlockedBookingNegativeControlTests(ITestOutputHelper output
             {
                 return new StormAttempt(party.Seats, 400, "insufficient_capacity");
             }
-            await Task.Yield();
+            await Task.Delay(5); // app work between the read and the write: the window every unlocked design has, made wide enough to be met on any machine
             await connection.ExecuteAsync("""
                 update departures set available_seats = greatest(@seatsLeft, 0), available_persons = greatest(@personsLeft, 0) where id = @DepartureId;
                 insert into bookings (confirmation_code, departure_id, customer_id, seats_booked, persons, total_price, full_name, email, phone)

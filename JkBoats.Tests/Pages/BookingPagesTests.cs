@@ -113,6 +113,27 @@ public sealed class BookingPagesTests(AppFixture site) : IDisposable
     }
 
     [Fact]
+    public async Task Too_many_tickets_and_a_bad_phone_are_both_reported_on_the_first_submit_with_a_summary_linking_each_field()
+    {
+        var departure = await DepartureAsync(capacity: 3);
+        var form = await _visitor.GetAsync($"/departures/{departure.DepartureId}/book");
+
+        var page = await _visitor.SubmitAsync(form.Form("#booking-step form"), new Dictionary<string, string>(Details(seats: 5))
+        {
+            ["phone"] = "12",
+        }, pastBrowserChecks: true);
+
+        Assert.Equal("Only 3 seats are left.", page.Text("#fares-error"));
+        Assert.StartsWith("Enter a valid phone number", page.Text("#phone-error"));
+        var summary = page.Get("#error-summary");
+        Assert.True(summary.HasAttribute("autofocus"), "the summary takes the focus after a server-side error");
+        Assert.Equal(["#fare-adult", "#phone"], summary.QuerySelectorAll("a").Select(a => a.GetAttribute("href")));
+        Assert.All(summary.QuerySelectorAll("a"), a => Assert.NotNull(page.Find(a.GetAttribute("href")!)));
+        Assert.Contains("e.g. +1 415 555 0132", page.Get("#phone").GetAttribute("title"));
+        Assert.Equal(0, (await site.Data.SeatStateAsync(departure.DepartureId)).ConfirmedBookings);
+    }
+
+    [Fact]
     public async Task Edit_on_the_review_step_goes_back_with_everything_as_typed()
     {
         var departure = await DepartureAsync();

@@ -82,8 +82,12 @@ public sealed class FindBookingPagesTests(AppFixture site) : IDisposable
 
         Assert.Equal("No bookings found", none.Text("#no-bookings p"));
         Assert.Null(none.Find("#lookup-results"));
-        Assert.StartsWith("Enter a valid phone number", bad.Text("#contact-error"));
+        Assert.Equal("Enter the email address (like name@example.com) or the phone number you booked with.", bad.Text("#contact-error"));
         Assert.Equal("true", bad.Get("#contact").GetAttribute("aria-invalid"));
+        var digits = await _visitor.SubmitAsync(page.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = "12" });
+        Assert.StartsWith("Enter a valid phone number", digits.Text("#contact-error"));
+        // Either may be typed: the plain keyboard, not the email one made for addresses alone.
+        Assert.Null(page.Get("#contact").GetAttribute("inputmode"));
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public static class OutcomeMessages
         return outcome.Result switch
         {
             CheckInResult.Done or CheckInResult.NothingToChange when b.CheckedInAt is not null =>
-                $"{b.ConfirmationCode} checked in: {b.FullName}, {b.SeatsBooked} seat(s), {trip}.",
+                $"{b.ConfirmationCode} checked in: {b.FullName}, {JkBoats.Web.Pages.Shared.Display.Seats(b.SeatsBooked)}, {trip}.",
             CheckInResult.Done or CheckInResult.NothingToChange => $"{b.ConfirmationCode} is no longer checked in.",
             CheckInResult.NotConfirmed => $"{b.ConfirmationCode} is {b.Status.Name()}: not checked in.",
             CheckInResult.OtherDeparture => $"{b.ConfirmationCode} is for {trip}, not this departure: not checked in.",

@@ -102,6 +102,40 @@ public sealed class BookModel(
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
+    /// <summary>The error summary's lines, in the form's order, each with the id of the field it is about (null: not a field).</summary>
+    public IEnumerable<(string? FieldId, string Message)> ErrorLinks => Errors
+        .Select(e => (Id: FieldIdFor(e.Key), Order: FieldOrder(e.Key), Message: string.Join(" ", e.Value)))
+        .OrderBy(e => e.Order).ThenBy(e => e.Id, StringComparer.Ordinal)
+        .Select(e => (e.Id, e.Message));
+
+    private string? FieldIdFor(string key) => key switch
+    {
+        FaresField => Fares.Count > 0 ? $"fare-{Fares[0].Code}" : null,
+        BookingValidator.FullNameField => "full_name",
+        BookingValidator.EmailField => "email",
+        BookingValidator.PhoneField => "phone",
+        _ when key.StartsWith("passengers[", StringComparison.Ordinal) && key.IndexOf(']') is var end and > 11
+            && int.TryParse(key[11..end], NumberStyles.None, CultureInfo.InvariantCulture, out var i) => key[(end + 2)..] switch
+            {
+                "full_name" => $"passenger-name-{i}",
+                "birth_year" => $"passenger-year-{i}",
+                "needs" => $"passenger-needs-{i}",
+                "fare" => Fares.Count > 0 ? $"fare-{Fares[0].Code}" : null,
+                _ => $"passenger-note-{i}",
+            },
+        _ => null,
+    };
+
+    private static int FieldOrder(string key) => key switch
+    {
+        BookingValidator.DepartureField => 0,
+        FaresField => 1,
+        BookingValidator.FullNameField => 3,
+        BookingValidator.EmailField => 4,
+        BookingValidator.PhoneField => 5,
+        _ => 2,
+    };
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
@@ -119,17 +153,20 @@ public sealed class BookModel(
         {
             return NotFound();
         }
-        if (Step != BookingStep.Closed && Validate(id) is not null)
+        if (Step != BookingStep.Closed)
         {
-            if (SeatsChosen > Departure.AvailableSeats)
+            // Every field's problem at once: the seats left are judged even when a field was refused, so a customer with too
+            // many tickets and a bad phone hears of both on the first submit.
+            var valid = Validate(id);
+            if (!Errors.ContainsKey(FaresField) && SeatsChosen > Departure.AvailableSeats)
             {
                 Errors[FaresField] = [OutcomeMessages.SeatsLeft(Departure.AvailableSeats)];
             }
-            else if (Passengers.Count > Departure.AvailablePersons)
+            else if (!Errors.ContainsKey(FaresField) && Passengers.Count > Departure.AvailablePersons)
             {
                 Errors[FaresField] = [$"Only {Departure.AvailablePersons} more persons may board (infants on a lap included)."];
             }
-            else
+            if (valid is not null && Errors.Count == 0)
             {
                 Step = BookingStep.Review;
                 IdempotencyKey = Guid.NewGuid().ToString();

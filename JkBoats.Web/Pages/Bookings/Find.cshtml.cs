@@ -39,7 +39,10 @@ public sealed class FindModel(BookingRepository bookings, BookingValidator valid
         }
         else if (normalized is null)
         {
-            Error = byEmail ? "Enter an email address like name@example.com." : "Enter a valid phone number, with the country code if it is not a US number.";
+            // Letters without an @ are neither: say both ways rather than call "hello" a bad phone number.
+            Error = byEmail ? "Enter an email address like name@example.com."
+                : contact.Any(char.IsLetter) ? "Enter the email address (like name@example.com) or the phone number you booked with."
+                : "Enter a valid phone number, with the country code if it is not a US number.";
         }
         else
         {

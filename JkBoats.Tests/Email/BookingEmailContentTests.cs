@@ -115,7 +115,10 @@ public sealed class BookingEmailContentTests
         var links = app.Services.GetRequiredService<ManageLinks>();
         foreach (var (message, bookingId) in new[] { (sent.Confirmed, sent.KeptId), (sent.Cancelled, sent.DroppedId), (sent.Moved, sent.KeptId) })
         {
-            var alternative = Assert.IsType<MultipartAlternative>(message.Body);
+            // Confirmation and move: text and HTML alternatives plus the trip as a calendar file; cancellation: the alternatives alone.
+            var alternative = bookingId == sent.DroppedId
+                ? Assert.IsType<MultipartAlternative>(message.Body)
+                : Assert.IsType<MultipartAlternative>(Assert.IsType<Multipart>(message.Body)[0]);
             Assert.Collection(alternative,
                 part => Assert.Equal(("text/plain", "utf-8"), (part.ContentType.MimeType, part.ContentType.Charset)),
                 part => Assert.Equal(("text/html", "utf-8"), (part.ContentType.MimeType, part.ContentType.Charset)));
@@ -127,6 +130,17 @@ public sealed class BookingEmailContentTests
             Assert.Equal(message.Headers["X-JkBoats-Booking"], html.QuerySelector("#confirmation-code")!.TextContent);
             Assert.StartsWith(html.Title!, message.Subject);
         }
+        Assert.Empty(sent.Cancelled.Attachments);
+
+        // The calendar file: the departure at its UTC time, the pier, the manage link; a move updates the same entry (same UID).
+        var confirmedEvent = CalendarEventOf(sent.Confirmed);
+        var movedEvent = CalendarEventOf(sent.Moved);
+        Assert.Equal(sent.First.DepartureTime, confirmedEvent.Start!.AsUtc, TimeSpan.FromSeconds(1));
+        Assert.Equal(sent.Second.DepartureTime, movedEvent.Start!.AsUtc, TimeSpan.FromSeconds(1));
+        Assert.Equal(confirmedEvent.Uid, movedEvent.Uid);
+        Assert.StartsWith($"{sent.KeptId:N}@", confirmedEvent.Uid);
+        Assert.Equal(app.Services.GetRequiredService<OperatorRepository>().Defaults.PierAddress, movedEvent.Location);
+        Assert.Contains((await links.UrlForAsync(sent.KeptId, CancellationToken.None)).AbsoluteUri, movedEvent.Description);
         Assert.Equal("http://localhost:5000/", (await HtmlOf(sent.Cancelled)).QuerySelector("a#book-link")!.GetAttribute("href"));
         Assert.Contains(LinesOf(sent.Cancelled), line => line.EndsWith("book again: http://localhost:5000/", StringComparison.Ordinal));
     }
@@ -236,6 +250,15 @@ public sealed class BookingEmailContentTests
 
     private static Dictionary<string, string> DetailRows(IDocument html) =>
         html.QuerySelectorAll("#booking-details tr").ToDictionary(row => row.QuerySelector("th")!.TextContent, row => row.QuerySelector("td")!.TextContent);
+
+    private static Ical.Net.CalendarComponents.CalendarEvent CalendarEventOf(MimeMessage message)
+    {
+        var file = Assert.IsAssignableFrom<MimePart>(Assert.Single(message.Attachments));
+        Assert.Equal("text/calendar", file.ContentType.MimeType);
+        using var content = new MemoryStream();
+        file.Content!.DecodeTo(content);
+        return Assert.Single(Ical.Net.Calendar.Load(System.Text.Encoding.UTF8.GetString(content.ToArray()))!.Events);
+    }
 
     private static string[] LinesOf(MimeMessage message) => message.TextBody!.ReplaceLineEndings("\n").Split('\n');
 }

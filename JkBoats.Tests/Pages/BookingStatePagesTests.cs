@@ -70,5 +70,15 @@ public sealed class BookingStatePagesTests(AppFixture site)
         Assert.NotNull(ticket.Find("img[alt^='QR code']"));
         Assert.NotNull(ticket.Find("[data-print]"));
         Assert.Null(ticket.Find("[data-booking=cancelled-by]"));
+
+        // "Add to calendar" gives the trip as an .ics file; a cancelled booking has none.
+        var file = await visitor.SendRawAsync(new HttpRequestMessage(HttpMethod.Get, ticket.Get("#add-to-calendar").GetAttribute("href")));
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("text/calendar", file.Content.Headers.ContentType?.MediaType);
+        var trip = Assert.Single(Ical.Net.Calendar.Load(await file.Content.ReadAsStringAsync())!.Events);
+        Assert.Equal(departure.DepartureTime, trip.Start!.AsUtc, TimeSpan.FromSeconds(1));
+        var droppedPath = await ConfirmationPages.PathAsync(site.App.Services, dropped);
+        var none = await visitor.SendRawAsync(new HttpRequestMessage(HttpMethod.Get, droppedPath.Replace("?key=", "?handler=Calendar&key=")));
+        Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
     }
 }

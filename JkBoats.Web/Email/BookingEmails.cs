@@ -52,20 +52,28 @@ public sealed class BookingEmails(
         message.From.Add(new MailboxAddress(settings.FromName, settings.From));
         message.To.Add(new MailboxAddress(booking.FullName, email.Recipient));
         message.Headers.Add("X-JkBoats-Booking", booking.ConfirmationCode);
-        message.Body = new BodyBuilder
+        var body = new BodyBuilder
         {
             TextBody = await renderer.TextAsync(template.Text, model),
             HtmlBody = await renderer.HtmlAsync(template.Html, model),
-        }.ToMessageBody();
+        };
+        if (email.Kind is EmailKinds.BookingConfirmed or EmailKinds.BookingMoved && booking.Status == BookingStatus.Confirmed)
+        {
+            // The trip for the customer's calendar; the same UID each time, so a move updates the entry it made.
+            var ics = BookingCalendar.For(booking, model.Operator, new Uri(model.ManageUrl), DomainOf(settings.From));
+            body.Attachments.Add(BookingCalendar.FileName(booking), ics, new ContentType("text", "calendar") { Charset = "utf-8" });
+        }
+        message.Body = body.ToMessageBody();
         return message;
     }
 
     /// <summary>The same outbox row always yields the same Message-ID, so a resend is recognisably the same email.</summary>
-    public static string MessageIdFor(Guid outboxId, string fromAddress)
+    public static string MessageIdFor(Guid outboxId, string fromAddress) => $"{outboxId:N}@{DomainOf(fromAddress)}";
+
+    public static string DomainOf(string fromAddress)
     {
         var at = fromAddress.LastIndexOf('@');
-        var domain = at >= 0 && at < fromAddress.Length - 1 ? fromAddress[(at + 1)..] : "jkboats.local";
-        return $"{outboxId:N}@{domain}";
+        return at >= 0 && at < fromAddress.Length - 1 ? fromAddress[(at + 1)..] : "jkboats.local";
     }
 
     private async Task<BookingEmailModel> ModelAsync(BookingConfirmation booking, string? reason, CancellationToken ct)

@@ -4,6 +4,8 @@ using JkBoats.Data.Email;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using JkBoats.Data.Operator;
+using JkBoats.Web.Email;
+using Microsoft.Extensions.Options;
 using QRCoder;
 
 namespace JkBoats.Web.Pages.Bookings;
@@ -11,7 +13,8 @@ namespace JkBoats.Web.Pages.Bookings;
 /// <summary>The printable confirmation with the code and its QR: the ticket. It opens only with the booking's confirmation key
 /// (in the link after booking and on the manage page); the id alone, as a look-up shows it, leads to <see cref="OpenModel"/>.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails)
+public sealed class ConfirmationModel(
+    BookingRepository bookings, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails, IOptions<EmailOptions> emailOptions)
     : PageModel
 {
     public OperatorDetails Operator { get; private set; } = null!;
@@ -40,6 +43,19 @@ public sealed class ConfirmationModel(BookingRepository bookings, ManageLinks li
         LocalTime = calendar.ToLocal(booking.DepartureTime);
         Operator = await operatorDetails.CurrentAsync(ct);
         return Page();
+    }
+
+    /// <summary>"Add to calendar": the trip as an .ics file, for a confirmed booking and with the confirmation key only.</summary>
+    public async Task<IActionResult> OnGetCalendarAsync(Guid id, CancellationToken ct)
+    {
+        var booking = await links.IsConfirmationKeyAsync(id, Key, ct) ? await bookings.GetAsync(id, ct) : null;
+        if (booking is null || booking.Status != BookingStatus.Confirmed)
+        {
+            return NotFound();
+        }
+        var ics = BookingCalendar.For(booking, await operatorDetails.CurrentAsync(ct), await links.UrlForAsync(id, ct),
+            BookingEmails.DomainOf(emailOptions.Value.From));
+        return File(ics, $"{BookingCalendar.ContentType}; charset=utf-8", BookingCalendar.FileName(booking));
     }
 
     public async Task<IActionResult> OnGetQrAsync(Guid id, CancellationToken ct)

@@ -52,11 +52,16 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
             (await connection.QueryAsync<DepartureListing>(new CommandDefinition(sql, search, cancellationToken: ct))).AsList(), ct);
     }
 
+    /// <summary>A <see cref="DepartureListing"/>'s columns and tables, for every query that reads one.</summary>
+    private const string ListingFrom = """
+        select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
+               b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
+        from departures d
+        join boats b on b.id = d.boat_id
+        """;
+
     private const string SearchSql = $"""
-            select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
-                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
-            from departures d
-            join boats b on b.id = d.boat_id
+            {ListingFrom}
             where d.departure_time >= @FromUtc and d.departure_time < @ToUtc
               and d.status = '{StatusSql.Scheduled}'
               and (@Destination::text is null or lower(d.destination) = lower(@Destination::text))
@@ -80,11 +85,8 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
 
     public async Task<DepartureListing?> GetAsync(Guid departureId, CancellationToken ct, ReadFrom from = ReadFrom.Replica)
     {
-        const string sql = """
-            select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
-                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
-            from departures d
-            join boats b on b.id = d.boat_id
+        const string sql = $"""
+            {ListingFrom}
             where d.id = @departureId
             """;
         return await ReadAsync(from, connection =>
@@ -101,10 +103,7 @@ public sealed class DepartureRepository(NpgsqlDataSource db, ReadDataSource read
     public async Task<IReadOnlyList<DepartureListing>> NextToAsync(string destination, DateTime afterUtc, Guid except, int limit, CancellationToken ct)
     {
         const string sql = $"""
-            select d.id as departure_id, b.id as boat_id, b.name as boat_name, d.capacity, d.available_seats,
-                   b.has_ac, d.price_per_seat, d.departure_time, d.destination, d.status, d.max_persons, d.available_persons
-            from departures d
-            join boats b on b.id = d.boat_id
+            {ListingFrom}
             where lower(d.destination) = lower(@destination) and d.status = '{StatusSql.Scheduled}' and d.departure_time > @afterUtc
               and d.id <> @except and d.available_seats > 0
             order by d.departure_time

@@ -48,8 +48,7 @@ public sealed class ConfirmationModel(
     /// <summary>"Add to calendar": the trip as an .ics file, for a confirmed booking and with the confirmation key only.</summary>
     public async Task<IActionResult> OnGetCalendarAsync(Guid id, CancellationToken ct)
     {
-        var booking = await links.IsConfirmationKeyAsync(id, Key, ct) ? await bookings.GetAsync(id, ct) : null;
-        if (booking is null || booking.Status != BookingStatus.Confirmed)
+        if (await TicketAsync(id, ct) is not { } booking)
         {
             return NotFound();
         }
@@ -60,12 +59,18 @@ public sealed class ConfirmationModel(
 
     public async Task<IActionResult> OnGetQrAsync(Guid id, CancellationToken ct)
     {
-        var booking = await links.IsConfirmationKeyAsync(id, Key, ct) ? await bookings.GetAsync(id, ct) : null;
-        if (booking is null || booking.Status != BookingStatus.Confirmed) // a cancelled booking is no ticket: no code to scan
+        if (await TicketAsync(id, ct) is not { } booking)
         {
             return NotFound();
         }
         var png = PngByteQRCodeHelper.GetQRCode(booking.ConfirmationCode, QRCodeGenerator.ECCLevel.M, 8);
         return File(png, "image/png");
     }
+
+    /// <summary>The booking as a ticket (QR code, calendar file): only with its confirmation key and only while confirmed; a
+    /// cancelled booking is no ticket.</summary>
+    private async Task<BookingConfirmation?> TicketAsync(Guid id, CancellationToken ct) =>
+        await links.IsConfirmationKeyAsync(id, Key, ct) && await bookings.GetAsync(id, ct) is { Status: BookingStatus.Confirmed } booking
+            ? booking
+            : null;
 }

@@ -3,10 +3,12 @@ using Npgsql;
 
 namespace JkBoats.Data.Email;
 
-public sealed record ClaimedEmail(Guid Id, string Kind, Guid BookingId, string Recipient, int Attempts);
+/// <summary>A claimed outbox row: about a booking (<see cref="BookingId"/>) or a waiting-list entry (<see cref="WaitlistEntryId"/>),
+/// with the row's payload (JSON) when its kind carries one.</summary>
+public sealed record ClaimedEmail(Guid Id, string Kind, Guid? BookingId, string Recipient, int Attempts, Guid? WaitlistEntryId, string? Payload);
 
 public sealed record OutboxRow(
-    Guid Id, string Kind, Guid BookingId, string Recipient, string Status, int Attempts, DateTime NextAttemptAt,
+    Guid Id, string Kind, Guid? BookingId, string Recipient, string Status, int Attempts, DateTime NextAttemptAt,
     DateTime? ClaimedUntil, string? ClaimedBy, string? LastError, DateTime? SentAt, DateTime CreatedAt);
 
 /// <summary>Rows are queued inside the transaction that needs them and claimed with a lease; a claim whose lease ran out (its
@@ -30,7 +32,7 @@ public sealed class EmailOutbox(NpgsqlDataSource db)
                 attempts = o.attempts + 1, updated_at = now()
             from due
             where o.id = due.id
-            returning o.id, o.kind, o.booking_id, o.recipient, o.attempts
+            returning o.id, o.kind, o.booking_id, o.recipient, o.attempts, o.waitlist_entry_id, o.payload::text as payload
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ClaimedEmail>(new CommandDefinition(sql, new { workerId, batchSize, lease }, cancellationToken: ct));

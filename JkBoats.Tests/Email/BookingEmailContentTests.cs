@@ -160,7 +160,7 @@ public sealed class BookingEmailContentTests
         var delivered = Assert.Single(bed.Smtp.DeliveriesTo(email)).Message;
         var emails = app.Services.GetRequiredService<BookingEmails>();
 
-        var again = await emails.BuildAsync(new ClaimedEmail(row.Id, row.Kind, row.BookingId, row.Recipient, row.Attempts + 1), CancellationToken.None);
+        var again = await emails.BuildAsync(new ClaimedEmail(row.Id, row.Kind, row.BookingId, row.Recipient, row.Attempts + 1, null, null), CancellationToken.None);
 
         Assert.Equal($"{row.Id:N}@jkboats.example", again.MessageId);
         Assert.Equal(delivered.MessageId, again.MessageId);
@@ -168,7 +168,7 @@ public sealed class BookingEmailContentTests
         Assert.Equal(delivered.TextBody!.ReplaceLineEndings(), again.TextBody!.ReplaceLineEndings());
         Assert.Equal(delivered.HtmlBody!.ReplaceLineEndings(), again.HtmlBody!.ReplaceLineEndings());
         await Assert.ThrowsAsync<UnsendableEmailException>(() =>
-            emails.BuildAsync(new ClaimedEmail(Guid.NewGuid(), "postcard", bookingId, email, 1), CancellationToken.None));
+            emails.BuildAsync(new ClaimedEmail(Guid.NewGuid(), "postcard", bookingId, email, 1, null, null), CancellationToken.None));
     }
 
     [Fact]

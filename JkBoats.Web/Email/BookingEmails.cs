@@ -37,7 +37,7 @@ public sealed class BookingEmails(
             EmailKinds.BookingMoved => Moved,
             _ => throw new UnsendableEmailException($"No template for email kind {email.Kind}"),
         };
-        var booking = await bookings.GetAsync(email.BookingId, ct)
+        var booking = (email.BookingId is { } bookingId ? await bookings.GetAsync(bookingId, ct) : null)
             ?? throw new UnsendableEmailException("The booking no longer exists");
         var reason = email.Kind == EmailKinds.BookingCancelled ? await bookings.CancellationReasonAsync(booking.BookingId, ct) : null;
         var model = await ModelAsync(booking, reason, ct);

@@ -34,6 +34,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DepartureRepository>();
         services.AddSingleton<FareRepository>();
         services.AddSingleton<BookingRepository>();
+        services.AddSingleton<Waitlist.WaitlistRepository>();
         services.AddSingleton<AvailabilitySignal>();
         services.AddSingleton<SeatInventory>();
         services.AddEmailOutbox();

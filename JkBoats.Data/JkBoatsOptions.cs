@@ -30,4 +30,10 @@ public sealed class JkBoatsOptions
     public TimeSpan ArriveBefore { get; set; } = TimeSpan.FromMinutes(15);
 
     public bool DemoMode { get; set; }
+
+    /// <summary>How long seats offered to a waiting-list entry stay held for it before they pass to the next entry.</summary>
+    public TimeSpan WaitlistHold { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often expired waiting-list holds are looked for (a claim after expiry is refused at once regardless).</summary>
+    public TimeSpan WaitlistSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -19,6 +19,9 @@ public sealed record BookingSummary(
 
 /// <summary>Booking reads. Find-my-booking look-ups read from <see cref="ReadDataSource"/> (a replica when configured); a single
 /// booking (confirmation page, manage link, emails) reads from the primary, so it is there right after it was made.</summary>
+/// <summary>A departure a booking can move to, and the booking's total there.</summary>
+public sealed record MoveOption(Guid DepartureId, DateTime DepartureTime, string BoatName, int AvailableSeats, decimal TotalPrice);
+
 public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
 {
     private const int MaxLookupResults = 100;
@@ -56,6 +59,31 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
         var passengers = (await results.ReadAsync<BookedPassenger>()).AsList();
         var cancellation = await results.ReadSingleOrDefaultAsync<BookingCancellation>();
         return booking is null ? null : booking with { Passengers = passengers, Cancellation = cancellation };
+    }
+
+    /// <summary>Departures a booking could move to: the same destination, scheduled, leaving after <paramref name="afterUtc"/>, with
+    /// the seats and places the party needs and a price for every passenger's fare; each with what the booking would cost there.</summary>
+    public async Task<IReadOnlyList<MoveOption>> MoveOptionsAsync(Guid bookingId, DateTime afterUtc, int limit, CancellationToken ct)
+    {
+        const string sql = $$"""
+            select d.id as departure_id, d.departure_time, b.name as boat_name, d.available_seats,
+                   sum(df.price) as total_price
+            from bookings bk
+            join departures src on src.id = bk.departure_id
+            join departures d on lower(d.destination) = lower(src.destination) and d.id <> src.id
+            join boats b on b.id = d.boat_id
+            join passengers p on p.booking_id = bk.id
+            left join departure_fares df on df.departure_id = d.id and df.fare_type_id = p.fare_type_id
+                and exists (select 1 from fare_types f where f.id = df.fare_type_id and f.is_active)
+            where bk.id = @bookingId and d.status = '{{StatusSql.Scheduled}}' and d.departure_time > @afterUtc
+              and d.available_seats >= bk.seats_booked and d.available_persons >= bk.persons
+            group by d.id, d.departure_time, b.name, d.available_seats
+            having count(df.price) = count(*)
+            order by d.departure_time
+            limit @limit
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<MoveOption>(new CommandDefinition(sql, new { bookingId, afterUtc, limit }, cancellationToken: ct))).AsList();
     }
 
     /// <summary>"Adult × 2, Child × 1": the passengers of a booking counted per fare, without names.</summary>

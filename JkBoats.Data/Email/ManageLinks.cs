@@ -20,6 +20,7 @@ public sealed class ManageLinkOptions
 public sealed class ManageLinks(NpgsqlDataSource db, IOptions<ManageLinkOptions> options)
 {
     public const string PathPrefix = "/bookings/manage/";
+    public const string WaitlistPathPrefix = "/waitlist/";
     private const string KeyName = "manage_link_key";
     private const int MaxTokenLength = 100;
 
@@ -48,6 +49,34 @@ public sealed class ManageLinks(NpgsqlDataSource db, IOptions<ManageLinkOptions>
 
     private static byte[] ConfirmationPayload(Guid bookingId) =>
         [.. "confirmation:"u8, .. bookingId.ToByteArray(bigEndian: true)];
+
+    /// <summary>The link to a waiting-list entry (its place, an offer to confirm, leaving): the same scheme as a manage link, signed
+    /// over a purpose label so neither kind of token opens the other.</summary>
+    public async Task<string> WaitlistTokenForAsync(Guid entryId, CancellationToken ct)
+    {
+        var id = entryId.ToByteArray(bigEndian: true);
+        return $"{Base64Url.EncodeToString(id)}.{Base64Url.EncodeToString(HMACSHA256.HashData(await KeyAsync(ct), WaitlistPayload(id)))}";
+    }
+
+    public async Task<Uri> WaitlistUrlForAsync(Guid entryId, CancellationToken ct) =>
+        new($"{options.Value.PublicBaseUrl.TrimEnd('/')}{WaitlistPathPrefix}{await WaitlistTokenForAsync(entryId, ct)}");
+
+    public async Task<Guid?> ReadWaitlistTokenAsync(string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
+        {
+            return null;
+        }
+        var parts = token.Split('.');
+        if (parts.Length != 2 || !TryDecode(parts[0], out var id) || id.Length != 16 || !TryDecode(parts[1], out var mac))
+        {
+            return null;
+        }
+        var expected = HMACSHA256.HashData(await KeyAsync(ct), WaitlistPayload(id));
+        return CryptographicOperations.FixedTimeEquals(expected, mac) ? new Guid(id, bigEndian: true) : null;
+    }
+
+    private static byte[] WaitlistPayload(byte[] id) => [.. "waitlist:"u8, .. id];
 
     public async Task<Uri> UrlForAsync(Guid bookingId, CancellationToken ct) =>
         new($"{options.Value.PublicBaseUrl.TrimEnd('/')}{PathPrefix}{await TokenForAsync(bookingId, ct)}");

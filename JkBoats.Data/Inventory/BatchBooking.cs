@@ -11,7 +11,9 @@ namespace JkBoats.Data.Inventory;
 /// commit. Each request is all-or-nothing with its own answer, decided in arrival order as if the requests had run one after another.</summary>
 internal static class BatchBooking
 {
-    public static async Task<BookingOutcome[]> DecideAsync(LockScope scope, IReadOnlyList<PendingBooking> batch, DateTime nowUtc, ILogger log)
+    /// <param name="beforeCommit">Runs in the transaction after the accepted bookings are written (given their ids), before the commit.</param>
+    public static async Task<BookingOutcome[]> DecideAsync(
+        LockScope scope, IReadOnlyList<PendingBooking> batch, DateTime nowUtc, ILogger log, Func<IReadOnlyList<Guid>, Task>? beforeCommit = null)
     {
         var departureId = batch[0].Command.Booking.DepartureId;
         const string prepare = LockScope.SetTimeouts + """
@@ -176,6 +178,10 @@ internal static class BatchBooking
             PPrices = aboard.Select(x => x.p.Price).ToArray(),
         }));
         scope.EmailsQueued();
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(accepted.Select(a => a.BookingId).ToList());
+        }
         await scope.CommitAsync();
 
         log.LogInformation("Booked {Count} booking(s), {Seats} seats, {Persons} persons, on {DepartureId} in one transaction of {BatchSize}",

@@ -11,6 +11,15 @@ public enum ChangeResult
     NotEnoughRoom,
     FareNotSold,
     Busy,
+
+    /// <summary>Removing these passengers would leave nobody with a seat, or more infants than laps.</summary>
+    PartyInvalid,
+
+    /// <summary>The lead passenger (the booker's ticket) stays; to drop them, cancel the booking.</summary>
+    LeadPassenger,
+
+    /// <summary>A passenger position the booking does not have.</summary>
+    UnknownPassenger,
 }
 
 /// <summary>For <see cref="ChangeResult.NotEnoughSeats"/> the seats, for <see cref="ChangeResult.NotEnoughRoom"/> the persons on board.</summary>

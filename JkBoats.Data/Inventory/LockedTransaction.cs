@@ -173,7 +173,8 @@ public sealed class LockScope
     {
         const string sql = SetTimeouts + """
 
-            select id, status, departure_time, capacity, available_seats, max_persons, available_persons, price_per_seat, boat_id
+            select id, status, departure_time, capacity, available_seats, max_persons, available_persons, price_per_seat, boat_id,
+                   held_seats, held_persons
             from departures
             where id = any(@ids)
             order by id
@@ -246,11 +247,12 @@ public sealed class LockScope
 
 public sealed record LockedDeparture(
     Guid Id, DepartureStatus Status, DateTime DepartureTime, int Capacity, int AvailableSeats, int MaxPersons, int AvailablePersons,
-    decimal PricePerSeat, Guid BoatId)
+    decimal PricePerSeat, Guid BoatId, int HeldSeats, int HeldPersons)
 {
-    public int BookedSeats => Capacity - AvailableSeats;
+    /// <summary>Seats of confirmed bookings: neither on sale nor held for a waiting-list offer.</summary>
+    public int BookedSeats => Capacity - AvailableSeats - HeldSeats;
 
-    public int BookedPersons => MaxPersons - AvailablePersons;
+    public int BookedPersons => MaxPersons - AvailablePersons - HeldPersons;
 
     public bool IsBookable(DateTime nowUtc) => Statuses.IsBookable(Status, DepartureTime, nowUtc);
 }

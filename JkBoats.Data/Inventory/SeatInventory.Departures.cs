@@ -30,11 +30,11 @@ public sealed partial class SeatInventory
                 {
                     return new ScheduleOutcome(ScheduleResult.BoatUnavailable);
                 }
-                if (boat.Capacity < booked)
+                if (boat.Capacity < booked + current.HeldSeats)
                 {
-                    return new ScheduleOutcome(ScheduleResult.CapacityTooSmall, Booked: booked, NewCapacity: boat.Capacity);
+                    return new ScheduleOutcome(ScheduleResult.CapacityTooSmall, Booked: booked + current.HeldSeats, NewCapacity: boat.Capacity);
                 }
-                if (boat.MaxPersons < current.BookedPersons)
+                if (boat.MaxPersons < current.BookedPersons + current.HeldPersons)
                 {
                     return new ScheduleOutcome(ScheduleResult.PersonsTooMany, Booked: current.BookedPersons, NewCapacity: boat.MaxPersons);
                 }
@@ -50,8 +50,8 @@ public sealed partial class SeatInventory
             const string update = """
                 update departures
                 set departure_time = @DepartureTimeUtc, price_per_seat = @PricePerSeat, destination = @Destination, boat_id = @BoatId,
-                    capacity = @capacity, available_seats = @capacity - @booked,
-                    max_persons = @maxPersons, available_persons = @maxPersons - @bookedPersons, updated_at = now()
+                    capacity = @capacity, available_seats = @capacity - @booked - held_seats,
+                    max_persons = @maxPersons, available_persons = @maxPersons - @bookedPersons - held_persons, updated_at = now()
                 where id = @departureId;
                 update departure_fares set price = @PricePerSeat
                 where departure_id = @departureId and fare_type_id = (select id from fare_types where code = 'adult');
@@ -61,6 +61,8 @@ public sealed partial class SeatInventory
                 edit.DepartureTimeUtc, edit.PricePerSeat, edit.Destination, edit.BoatId, capacity, booked, maxPersons,
                 bookedPersons = current.BookedPersons, departureId,
             }));
+            // A larger boat (or a departure moved later) may free seats for the waiting list.
+            await OfferReleasedSeatsAsync(scope, departureId);
             await scope.CommitAsync();
             return new ScheduleOutcome(ScheduleResult.Done, Booked: booked, NewCapacity: capacity);
         }, () => new ScheduleOutcome(ScheduleResult.Busy), ct);
@@ -136,8 +138,10 @@ public sealed partial class SeatInventory
             const string cancelDeparture = """
                 update departures
                 set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, available_seats = capacity,
-                    available_persons = max_persons, updated_at = now()
-                where id = @departureId
+                    available_persons = max_persons, held_seats = 0, held_persons = 0, updated_at = now()
+                where id = @departureId;
+                update waitlist_entries set status = 'removed', removed_by = 'departure cancelled', hold_expires_at = null, updated_at = now()
+                where departure_id = @departureId and status in ('waiting', 'offered');
                 """;
             await scope.Connection.ExecuteAsync(scope.Command(cancelDeparture, new { reason, departureId, cancelled = DepartureStatus.Cancelled.Name() }));
             await scope.QueueEmailsAsync(moveTo is null ? EmailKinds.BookingCancelled : EmailKinds.BookingMoved, affected);

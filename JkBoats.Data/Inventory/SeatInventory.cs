@@ -16,10 +16,11 @@ public sealed partial class SeatInventory
     private readonly OpsMetrics _metrics;
     private readonly ILogger<SeatInventory> _log;
     private readonly BookingQueue _queue;
+    private readonly IOptions<JkBoatsOptions> _options;
 
     public SeatInventory(LockedTransaction locked, IOptions<JkBoatsOptions> options, TimeProvider clock, OpsMetrics metrics, ILogger<SeatInventory> log)
     {
-        (_locked, _clock, _metrics, _log) = (locked, clock, metrics, log);
+        (_locked, _clock, _metrics, _log, _options) = (locked, clock, metrics, log, options);
         _queue = new BookingQueue(DecideBatchAsync, () => options.Value.BookingBatchSize);
     }
 
@@ -88,6 +89,7 @@ public sealed partial class SeatInventory
                 bookingId, reason, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, departureId = booking.DepartureId,
                 cancelled = BookingStatus.Cancelled.Name(),
             }));
+            await OfferReleasedSeatsAsync(scope, booking.DepartureId);
             await scope.QueueEmailsAsync(EmailKinds.BookingCancelled, [bookingId]);
             await scope.CommitAsync();
             _log.LogInformation("Cancelled booking {BookingId} on {DepartureId}, {Seats} seats returned", bookingId, booking.DepartureId, booking.SeatsBooked);
@@ -95,7 +97,8 @@ public sealed partial class SeatInventory
         }, () => new ChangeOutcome(ChangeResult.Busy), ct));
 
     /// <summary>Moves a confirmed booking to another departure, all or nothing; the price follows the new departure.</summary>
-    public async Task<ChangeOutcome> MoveBookingAsync(Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct) =>
+    /// <param name="cutoff">With a cut-off (the customer's manage link), refuses once either departure is nearer than it.</param>
+    public async Task<ChangeOutcome> MoveBookingAsync(Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct, TimeSpan? cutoff = null) =>
         Counted("move", await _locked.RunAsync("move_booking", async scope =>
         {
             var found = await LockBookingAsync(scope, bookingId, targetDepartureId);
@@ -107,8 +110,12 @@ public sealed partial class SeatInventory
             {
                 return new ChangeOutcome(ChangeResult.NothingToChange);
             }
+            if (cutoff is { } limit && departures[0].DepartureTime - UtcNow < limit)
+            {
+                return new ChangeOutcome(ChangeResult.TooLate);
+            }
             var target = departures.SingleOrDefault(d => d.Id == targetDepartureId);
-            if (target is null || !target.IsBookable(UtcNow))
+            if (target is null || !target.IsBookable(UtcNow) || cutoff is { } before && target.DepartureTime - UtcNow < before)
             {
                 return new ChangeOutcome(ChangeResult.TargetNotBookable);
             }
@@ -139,6 +146,7 @@ public sealed partial class SeatInventory
                 bookingId, targetDepartureId, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, sourceId = booking.DepartureId,
             }));
             await scope.RepriceAsync([bookingId], targetDepartureId);
+            await OfferReleasedSeatsAsync(scope, booking.DepartureId);
             await scope.QueueEmailsAsync(EmailKinds.BookingMoved, [bookingId]);
             await scope.CommitAsync();
             _log.LogInformation("Moved booking {BookingId} from {SourceId} to {TargetId}", bookingId, booking.DepartureId, targetDepartureId);

@@ -15,6 +15,11 @@ public sealed record InvariantViolation(
 
     /// <summary>Confirmed bookings on the departure whose passenger list disagrees with their seat or person count.</summary>
     public int BookingsOutOfStep { get; init; }
+
+    /// <summary>Seats held for waiting-list offers, as the departure counts them and as its offered entries add up.</summary>
+    public int HeldSeats { get; init; }
+
+    public int OfferedSeats { get; init; }
 }
 
 public sealed record InvariantCheck(DateTimeOffset CheckedAt, int DeparturesChecked, IReadOnlyList<InvariantViolation> Violations)
@@ -22,7 +27,7 @@ public sealed record InvariantCheck(DateTimeOffset CheckedAt, int DeparturesChec
     public bool Holds => Violations.Count == 0;
 }
 
-/// <summary>Checks the seat and persons invariants (and that each confirmed booking's passengers match its counts) of <see cref="Inventory.SeatInventory"/> for departures from a day ago on; a violation is
+/// <summary>Checks the seat and persons invariants (available + held + confirmed = capacity, held = what the offered waiting-list entries hold) (and that each confirmed booking's passengers match its counts) of <see cref="Inventory.SeatInventory"/> for departures from a day ago on; a violation is
 /// logged as critical, counted, and shown as a red banner on the dashboard.</summary>
 public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider clock, OpsMetrics metrics, ILogger<SeatInvariantWatchdog> log)
 {
@@ -41,9 +46,15 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
                 join departures d on d.id = bk.departure_id
                 where d.departure_time >= @since and bk.status = '{StatusSql.Confirmed}'
                 group by p.booking_id
+            ), holds as (
+                select w.departure_id, sum(w.seats)::int as seats, sum(w.persons)::int as persons
+                from waitlist_entries w
+                join departures d on d.id = w.departure_id
+                where d.departure_time >= @since and w.status = 'offered'
+                group by w.departure_id
             ), seats as (
                 select d.id as departure_id, d.departure_time, d.destination, b.name as boat_name, d.capacity, d.available_seats,
-                       d.max_persons, d.available_persons,
+                       d.max_persons, d.available_persons, d.held_seats, d.held_persons,
                        coalesce(sum(bk.seats_booked) filter (where bk.status = '{StatusSql.Confirmed}'), 0)::int as confirmed_seats,
                        coalesce(sum(bk.persons) filter (where bk.status = '{StatusSql.Confirmed}'), 0)::int as confirmed_persons,
                        count(*) filter (where bk.status = '{StatusSql.Confirmed}'
@@ -55,10 +66,12 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
                 where d.departure_time >= @since
                 group by d.id, b.name
             )
-            select departure_id, departure_time, destination, boat_name, capacity, available_seats, confirmed_seats,
-                   max_persons, available_persons, confirmed_persons, bookings_out_of_step
-            from seats
-            order by departure_time
+            select s.departure_id, s.departure_time, s.destination, s.boat_name, s.capacity, s.available_seats, s.confirmed_seats,
+                   s.max_persons, s.available_persons, s.confirmed_persons, s.bookings_out_of_step,
+                   s.held_seats, s.held_persons, coalesce(h.seats, 0) as offered_seats, coalesce(h.persons, 0) as offered_persons
+            from seats s
+            left join holds h on h.departure_id = s.departure_id
+            order by s.departure_time
             """;
         var checkedAt = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -66,21 +79,23 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
             sql, new { since = checkedAt.UtcDateTime - LookBack }, cancellationToken: ct))).AsList();
 
         var violations = rows
-            .Where(r => r.AvailableSeats + r.ConfirmedSeats != r.Capacity || r.AvailableSeats < 0 || r.AvailableSeats > r.Capacity
-                || r.AvailablePersons + r.ConfirmedPersons != r.MaxPersons || r.AvailablePersons < 0 || r.ConfirmedPersons > r.MaxPersons
-                || r.BookingsOutOfStep > 0)
+            .Where(r => r.AvailableSeats + r.HeldSeats + r.ConfirmedSeats != r.Capacity || r.AvailableSeats < 0 || r.AvailableSeats > r.Capacity
+                || r.AvailablePersons + r.HeldPersons + r.ConfirmedPersons != r.MaxPersons || r.AvailablePersons < 0 || r.ConfirmedPersons > r.MaxPersons
+                || r.HeldSeats != r.OfferedSeats || r.HeldPersons != r.OfferedPersons || r.BookingsOutOfStep > 0)
             .Select(r => new InvariantViolation(r.DepartureId, r.DepartureTime, r.Destination, r.BoatName, r.Capacity, r.AvailableSeats, r.ConfirmedSeats)
             {
                 MaxPersons = r.MaxPersons, AvailablePersons = r.AvailablePersons, ConfirmedPersons = r.ConfirmedPersons, BookingsOutOfStep = r.BookingsOutOfStep,
+                HeldSeats = r.HeldSeats, OfferedSeats = r.OfferedSeats,
             })
             .ToList();
         foreach (var v in violations)
         {
             log.LogCritical(
                 "Seat invariant broken on departure {DepartureId}: capacity {Capacity}, available {AvailableSeats}, confirmed {ConfirmedSeats} (difference {Difference}); " +
-                "max persons {MaxPersons}, persons available {AvailablePersons}, confirmed {ConfirmedPersons}; {BookingsOutOfStep} bookings disagree with their passengers",
-                v.DepartureId, v.Capacity, v.AvailableSeats, v.ConfirmedSeats, v.Capacity - v.AvailableSeats - v.ConfirmedSeats,
-                v.MaxPersons, v.AvailablePersons, v.ConfirmedPersons, v.BookingsOutOfStep);
+                "max persons {MaxPersons}, persons available {AvailablePersons}, confirmed {ConfirmedPersons}; {BookingsOutOfStep} bookings disagree with their passengers; " +
+                "held {HeldSeats}, offered to the waiting list {OfferedSeats}",
+                v.DepartureId, v.Capacity, v.AvailableSeats, v.ConfirmedSeats, v.Capacity - v.AvailableSeats - v.HeldSeats - v.ConfirmedSeats,
+                v.MaxPersons, v.AvailablePersons, v.ConfirmedPersons, v.BookingsOutOfStep, v.HeldSeats, v.OfferedSeats);
         }
         var check = new InvariantCheck(checkedAt, rows.Count, violations);
         metrics.InvariantChecked(violations.Count, checkedAt);
@@ -90,5 +105,6 @@ public sealed class SeatInvariantWatchdog(NpgsqlDataSource db, TimeProvider cloc
 
     private sealed record SeatRow(
         Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, int Capacity, int AvailableSeats, int ConfirmedSeats,
-        int MaxPersons, int AvailablePersons, int ConfirmedPersons, int BookingsOutOfStep);
+        int MaxPersons, int AvailablePersons, int ConfirmedPersons, int BookingsOutOfStep, int HeldSeats, int HeldPersons, int OfferedSeats,
+        int OfferedPersons);
 }

@@ -192,7 +192,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         Assert.Equal(departure.Destination, page.QuerySelector("#booking-destination")!.TextContent);
         Assert.DoesNotContain(email, page.Body!.TextContent);
         Assert.DoesNotContain("Linda Link", page.Body!.TextContent);
-        Assert.EndsWith("handler=Cancel", Assert.Single(page.QuerySelectorAll("form")).GetAttribute("action"));
+        Assert.EndsWith("handler=Cancel", Assert.Single(page.QuerySelectorAll("#cancel-booking form")).GetAttribute("action"));
 
         var token = path[ManageLinks.PathPrefix.Length..];
         var forged = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];

@@ -118,11 +118,14 @@ public sealed class TestData(NpgsqlDataSource db)
             select d.id
             from departures d
             left join bookings b on b.departure_id = d.id and b.status = 'confirmed'
-            group by d.id
-            having d.available_seats + coalesce(sum(b.seats_booked), 0) <> d.capacity
+            left join (select departure_id, sum(seats) as seats, sum(persons) as persons from waitlist_entries where status = 'offered'
+                       group by departure_id) h on h.departure_id = d.id
+            group by d.id, h.seats, h.persons
+            having d.available_seats + d.held_seats + coalesce(sum(b.seats_booked), 0) <> d.capacity
                 or d.available_seats < 0 or d.available_seats > d.capacity
-                or d.available_persons + coalesce(sum(b.persons), 0) <> d.max_persons
+                or d.available_persons + d.held_persons + coalesce(sum(b.persons), 0) <> d.max_persons
                 or coalesce(sum(b.persons), 0) > d.max_persons
+                or d.held_seats <> coalesce(h.seats, 0) or d.held_persons <> coalesce(h.persons, 0)
             """);
         return rows.AsList();
     }

@@ -68,7 +68,7 @@ public sealed class ManageBookingPagesTests(AppFixture site)
 
         var page = await visitor.GetAsync(path);
         Assert.Null(page.Find("#cancel-booking form"));
-        Assert.Contains("Online cancellation closed 24 hours before departure", page.Text("#cancel-booking"));
+        Assert.Contains("Online changes and cancellation closed 24 hours before departure", page.Text("#cancel-booking"));
         var refused = await visitor.SubmitAsync(form);
 
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);

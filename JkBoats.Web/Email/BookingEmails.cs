@@ -15,7 +15,7 @@ public sealed class UnsendableEmailException(string reason) : Exception(reason);
 
 public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
-    OperatorRepository operatorDetails, IOptions<EmailOptions> options)
+    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails)
 {
     private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text);
 
@@ -30,6 +30,10 @@ public sealed class BookingEmails(
 
     public async Task<MimeMessage> BuildAsync(ClaimedEmail email, CancellationToken ct)
     {
+        if (email.Kind == EmailKinds.WaitlistOffer)
+        {
+            return await waitlistEmails.BuildOfferAsync(email, ct);
+        }
         var template = email.Kind switch
         {
             EmailKinds.BookingConfirmed => Confirmed,

@@ -11,6 +11,7 @@ public static class EmailServiceCollectionExtensions
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
         services.AddOptions<ManageLinkOptions>().BindConfiguration(JkBoatsOptions.Section);
         services.AddSingleton<EmailRenderer>();
+        services.AddSingleton<WaitlistEmails>();
         services.AddSingleton<BookingEmails>();
         services.AddSingleton<IEmailTransport>(provider =>
         {

@@ -20,6 +20,7 @@ public static class OperationsSetup
         services.AddSingleton<RequestLatency>();
         services.AddSingleton(provider => new NpgsqlPoolMetrics(poolName, provider.GetRequiredService<CollectorRegistry>()));
         services.AddHostedService<InvariantWatchdogService>();
+        services.AddHostedService<WaitlistHoldSweeper>();
     }
 
     /// <summary>Call after routing and authentication: times requests and serves /metrics to staff and allowed networks.</summary>

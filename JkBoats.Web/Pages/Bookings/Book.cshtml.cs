@@ -75,6 +75,10 @@ public sealed class BookModel(
 
     public Dictionary<string, string[]> Errors { get; } = [];
 
+    /// <summary>Sold out but still sailing: the closed step offers the waiting list.</summary>
+    public bool CanWait => Step == BookingStep.Closed && Departure.AvailableSeats == 0
+        && Statuses.ClosureOf(Departure.Status, Departure.DepartureTime, calendar.UtcNow) == DepartureClosure.Open;
+
     public string? Notice { get; private set; }
 
     public int MaxSeats => Math.Max(1, Math.Min(validator.MaxSeats, Departure.AvailableSeats));

@@ -37,6 +37,20 @@ public sealed class ManageModel(
 
     public bool CanCancel => Booking.Status == BookingStatus.Confirmed && Booking.DepartureTime - calendar.UtcNow >= Cutoff;
 
+    /// <summary>Moving, taking passengers off and correcting names close at the same cut-off as cancelling.</summary>
+    public bool CanChange => CanCancel;
+
+    /// <summary>Departures to the same destination the whole party fits on, with the booking's total there.</summary>
+    public IReadOnlyList<MoveOption> MoveOptions { get; private set; } = [];
+
+    public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
+
+    /// <summary>Per passenger position, the name typed when a correction was refused (shown back as typed).</summary>
+    public IReadOnlyDictionary<int, string?> TypedNames { get; private set; } = new Dictionary<int, string?>();
+
+    /// <summary>Where the problem belongs: "move", "remove", "names" or "cancel".</summary>
+    public string? ProblemSection { get; private set; }
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -75,6 +89,140 @@ public sealed class ManageModel(
         }
     }
 
+    [EnableRateLimiting(Security.CancelRateLimit)]
+    public async Task<IActionResult> OnPostMoveAsync(string token, Guid? targetDepartureId, CancellationToken ct)
+    {
+        if (!await LoadAsync(token, ct))
+        {
+            return NotFound();
+        }
+        if (targetDepartureId is not { } target)
+        {
+            return Refuse("move", "Choose the departure to move to.");
+        }
+        var before = Booking.TotalPrice;
+        var outcome = await inventory.MoveBookingAsync(Booking.BookingId, target, ChangedBy, ct, Cutoff);
+        if (outcome.Result == ChangeResult.Done)
+        {
+            var moved = await bookings.GetAsync(Booking.BookingId, ct);
+            var difference = (moved?.TotalPrice ?? before) - before;
+            Notice = $"Your booking is moved to {Display.DayAndTime(calendar.ToLocal(moved?.DepartureTime ?? Booking.DepartureTime))}. " +
+                (difference > 0 ? $"The new total is {Display.Price(before + difference)}: {Display.Price(difference)} more, paid at the pier. "
+                    : difference < 0 ? $"The new total is {Display.Price(before + difference)}: {Display.Price(-difference)} less. " : "The price is the same. ") +
+                "An email with the new details is on its way.";
+            return this.SeeOther(Request.Path);
+        }
+        return ChangeRefused("move", outcome);
+    }
+
+    [EnableRateLimiting(Security.CancelRateLimit)]
+    public async Task<IActionResult> OnPostRemoveAsync(string token, int[]? remove, CancellationToken ct)
+    {
+        if (!await LoadAsync(token, ct))
+        {
+            return NotFound();
+        }
+        var positions = (remove ?? []).Distinct().ToArray();
+        if (positions.Length == 0)
+        {
+            return Refuse("remove", "Tick the passengers who will not travel.");
+        }
+        var outcome = await inventory.RemovePassengersAsync(Booking.BookingId, positions, ChangedBy, Cutoff, ct);
+        if (outcome.Result == ChangeResult.Done)
+        {
+            var changed = await bookings.GetAsync(Booking.BookingId, ct);
+            Notice = $"{(positions.Length == 1 ? "1 passenger is" : $"{positions.Length} passengers are")} off the booking and their seats are released. " +
+                $"The booking is now {Display.FareCounts(changed?.Passengers ?? [])}, {Display.Price(changed?.TotalPrice ?? 0)} paid at the pier. " +
+                "A confirmation email is on its way.";
+            return this.SeeOther(Request.Path);
+        }
+        return ChangeRefused("remove", outcome);
+    }
+
+    [EnableRateLimiting(Security.CancelRateLimit)]
+    public async Task<IActionResult> OnPostNamesAsync(string token, Dictionary<int, string?>? names, CancellationToken ct)
+    {
+        if (!await LoadAsync(token, ct))
+        {
+            return NotFound();
+        }
+        names ??= [];
+        TypedNames = names;
+        foreach (var (position, name) in names)
+        {
+            var trimmed = name?.Trim() ?? "";
+            if (trimmed.Length > BookingValidator.MaxNameLength)
+            {
+                return Refuse("names", $"Passenger {position}: a name may have at most {BookingValidator.MaxNameLength} characters. Nothing was changed.");
+            }
+            if (!PlainText.IsClean(trimmed))
+            {
+                return Refuse("names", $"Passenger {position}: {BookingValidator.InvisibleCharacters("a name")} Nothing was changed.");
+            }
+            if (trimmed.Length == 0 && options.Value.RequireAllPassengerNames)
+            {
+                return Refuse("names", $"Passenger {position}: every passenger needs a name. Nothing was changed.");
+            }
+        }
+        var outcome = await inventory.CorrectNamesAsync(
+            Booking.BookingId, names.ToDictionary(n => n.Key, n => n.Value?.Trim().Normalize(System.Text.NormalizationForm.FormC)), ChangedBy, Cutoff, ct);
+        switch (outcome.Result)
+        {
+            case ChangeResult.Done:
+                Notice = "The passenger names are corrected. A confirmation email is on its way.";
+                return this.SeeOther(Request.Path);
+            case ChangeResult.NothingToChange when Booking.Status == BookingStatus.Confirmed:
+                Notice = "The names were already as given; nothing changed.";
+                return this.SeeOther(Request.Path);
+            default:
+                return ChangeRefused("names", outcome);
+        }
+    }
+
+    private IActionResult ChangeRefused(string section, ChangeOutcome outcome)
+    {
+        if (outcome.Result == ChangeResult.NotFound)
+        {
+            return NotFound();
+        }
+        var (status, message) = outcome.Result switch
+        {
+            ChangeResult.TooLate => (StatusCodes.Status409Conflict,
+                $"Online changes closed {Display.Duration(Cutoff)} before departure. Please contact the front desk with your confirmation code."),
+            ChangeResult.NothingToChange => (StatusCodes.Status409Conflict, "This booking can no longer be changed online: it is cancelled, or already as asked."),
+            ChangeResult.TargetNotBookable => (StatusCodes.Status409Conflict,
+                $"That departure no longer takes online changes (it leaves within {Display.Duration(Cutoff)}, was cancelled or is gone). Choose another."),
+            ChangeResult.NotEnoughSeats => (StatusCodes.Status409Conflict,
+                $"That departure has only {Display.Seats(outcome.AvailableSeats)} left now; your booking needs {outcome.SeatsNeeded}. Choose another."),
+            ChangeResult.NotEnoughRoom => (StatusCodes.Status409Conflict,
+                $"That departure may carry only {outcome.AvailableSeats} more persons now; your party is {outcome.SeatsNeeded}, infants included. Choose another."),
+            ChangeResult.FareNotSold => (StatusCodes.Status409Conflict, "That departure does not sell every ticket type of your booking. Choose another."),
+            ChangeResult.LeadPassenger => (StatusCodes.Status400BadRequest, section == "names"
+                ? "The lead passenger must keep a name. Nothing was changed."
+                : "The lead passenger stays on the booking; to drop everyone, cancel the booking instead. Nothing was changed."),
+            ChangeResult.PartyInvalid => (StatusCodes.Status400BadRequest,
+                "Someone with a seat must stay, with a lap for every infant. Nothing was changed."),
+            ChangeResult.UnknownPassenger => (StatusCodes.Status400BadRequest, "That passenger is not on this booking. Nothing was changed."),
+            _ => (StatusCodes.Status503ServiceUnavailable, "We are very busy right now and could not change your booking. Nothing has changed; please try again in a moment."),
+        };
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            Response.Headers.RetryAfter = "2";
+        }
+        Response.StatusCode = status;
+        ProblemSection = section;
+        Problem = message;
+        return Page();
+    }
+
+    private IActionResult Refuse(string section, string message)
+    {
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        ProblemSection = section;
+        Problem = message;
+        return Page();
+    }
+
     private async Task<bool> LoadAsync(string token, CancellationToken ct)
     {
         // The token is a secret: keep it out of Referer headers and search engines.
@@ -90,6 +238,10 @@ public sealed class ManageModel(
         LocalDeparture = calendar.ToLocal(booking.DepartureTime);
         ConfirmationKey = await links.ConfirmationKeyAsync(booking.BookingId, ct);
         Operator = await operatorDetails.CurrentAsync(ct);
+        if (CanChange)
+        {
+            MoveOptions = await bookings.MoveOptionsAsync(booking.BookingId, calendar.UtcNow + Cutoff, 12, ct);
+        }
         return true;
     }
 }

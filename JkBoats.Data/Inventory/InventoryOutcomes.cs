@@ -20,6 +20,9 @@ public enum ChangeResult
 
     /// <summary>A passenger position the booking does not have.</summary>
     UnknownPassenger,
+
+    /// <summary>The customer's own move goes only to a departure to the same destination.</summary>
+    OtherDestination,
 }
 
 /// <summary>For <see cref="ChangeResult.NotEnoughSeats"/> the seats, for <see cref="ChangeResult.NotEnoughRoom"/> the persons on board.</summary>

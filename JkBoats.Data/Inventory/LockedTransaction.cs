@@ -174,7 +174,7 @@ public sealed class LockScope
         const string sql = SetTimeouts + """
 
             select id, status, departure_time, capacity, available_seats, max_persons, available_persons, price_per_seat, boat_id,
-                   held_seats, held_persons
+                   held_seats, held_persons, destination
             from departures
             where id = any(@ids)
             order by id
@@ -247,7 +247,7 @@ public sealed class LockScope
 
 public sealed record LockedDeparture(
     Guid Id, DepartureStatus Status, DateTime DepartureTime, int Capacity, int AvailableSeats, int MaxPersons, int AvailablePersons,
-    decimal PricePerSeat, Guid BoatId, int HeldSeats, int HeldPersons)
+    decimal PricePerSeat, Guid BoatId, int HeldSeats, int HeldPersons, string Destination)
 {
     /// <summary>Seats of confirmed bookings: neither on sale nor held for a waiting-list offer.</summary>
     public int BookedSeats => Capacity - AvailableSeats - HeldSeats;

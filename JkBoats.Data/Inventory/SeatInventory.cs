@@ -98,7 +98,9 @@ public sealed partial class SeatInventory
 
     /// <summary>Moves a confirmed booking to another departure, all or nothing; the price follows the new departure.</summary>
     /// <param name="cutoff">With a cut-off (the customer's manage link), refuses once either departure is nearer than it.</param>
-    public async Task<ChangeOutcome> MoveBookingAsync(Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct, TimeSpan? cutoff = null) =>
+    /// <param name="sameDestination">The customer's own move: only to a departure to the same destination.</param>
+    public async Task<ChangeOutcome> MoveBookingAsync(
+        Guid bookingId, Guid targetDepartureId, string changedBy, CancellationToken ct, TimeSpan? cutoff = null, bool sameDestination = false) =>
         Counted("move", await _locked.RunAsync("move_booking", async scope =>
         {
             var found = await LockBookingAsync(scope, bookingId, targetDepartureId);
@@ -118,6 +120,11 @@ public sealed partial class SeatInventory
             if (target is null || !target.IsBookable(UtcNow) || cutoff is { } before && target.DepartureTime - UtcNow < before)
             {
                 return new ChangeOutcome(ChangeResult.TargetNotBookable);
+            }
+            if (sameDestination && !string.Equals(target.Destination.Trim(), departures.Single(d => d.Id == booking.DepartureId).Destination.Trim(),
+                    StringComparison.OrdinalIgnoreCase))
+            {
+                return new ChangeOutcome(ChangeResult.OtherDestination);
             }
             if (target.AvailableSeats < booking.SeatsBooked)
             {

@@ -101,7 +101,7 @@ public sealed class ManageModel(
             return Refuse("move", "Choose the departure to move to.");
         }
         var before = Booking.TotalPrice;
-        var outcome = await inventory.MoveBookingAsync(Booking.BookingId, target, ChangedBy, ct, Cutoff);
+        var outcome = await inventory.MoveBookingAsync(Booking.BookingId, target, ChangedBy, ct, Cutoff, sameDestination: true);
         if (outcome.Result == ChangeResult.Done)
         {
             var moved = await bookings.GetAsync(Booking.BookingId, ct);
@@ -197,6 +197,8 @@ public sealed class ManageModel(
             ChangeResult.NotEnoughRoom => (StatusCodes.Status409Conflict,
                 $"That departure may carry only {outcome.AvailableSeats} more persons now; your party is {outcome.SeatsNeeded}, infants included. Choose another."),
             ChangeResult.FareNotSold => (StatusCodes.Status409Conflict, "That departure does not sell every ticket type of your booking. Choose another."),
+            ChangeResult.OtherDestination => (StatusCodes.Status409Conflict,
+                $"Online, a booking moves only to another departure to {Booking.Destination}. For another destination, cancel and book again, or contact the desk."),
             ChangeResult.LeadPassenger => (StatusCodes.Status400BadRequest, section == "names"
                 ? "The lead passenger must keep a name. Nothing was changed."
                 : "The lead passenger stays on the booking; to drop everyone, cancel the booking instead. Nothing was changed."),

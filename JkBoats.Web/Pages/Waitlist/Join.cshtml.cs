@@ -92,7 +92,7 @@ public sealed class JoinModel(
         switch (outcome.Result)
         {
             case WaitlistJoinResult.Joined:
-                return this.SeeOther($"{ManageLinks.WaitlistPathPrefix}{await links.WaitlistTokenForAsync(outcome.EntryId!.Value, ct)}?joined=1");
+                return this.SeeOther($"{ManageLinks.WaitlistPathPrefix}{await links.WaitlistTokenForAsync(outcome.EntryId!.Value, ct)}?joined=true");
             case WaitlistJoinResult.SeatsAvailable:
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 Problem = "Good news: there are seats for your party right now, so there is no need to wait. Book them instead.";

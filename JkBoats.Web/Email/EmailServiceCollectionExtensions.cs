@@ -20,6 +20,7 @@ public static class EmailServiceCollectionExtensions
         });
         services.AddSingleton<INotifier, EmailNotifier>();
         services.AddHostedService<EmailOutboxWorker>();
+        services.AddHostedService<ReminderSweeper>();
         return services;
     }
 }

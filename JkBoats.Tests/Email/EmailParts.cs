@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using MimeKit;
@@ -42,6 +43,10 @@ public static class EmailParts
     public static string ReadableText(MimeMessage message) => string.Join("\n",
         new[] { message.Subject, message.From.ToString() }.Concat(
             message.BodyParts.OfType<MimePart>().Where(part => part.ContentType.MediaType == "text").Select(Decoded)));
+
+    /// <summary><see cref="ReadableText"/> less links and confirmation codes: their random letters may spell anything.</summary>
+    public static string OwnWords(MimeMessage message) =>
+        Regex.Replace(ReadableText(message), @"https?://\S+|JKB-[A-Z0-9]+|cid:\S+", "");
 
     public static string KindOf(MimeMessage message) => message.Headers["X-JkBoats-Email"] ?? "";
 }

@@ -9,6 +9,7 @@ public static class EmailDataServiceCollectionExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<ManageLinks>();
+        services.AddSingleton<ReminderQueue>();
         return services;
     }
 }

@@ -215,14 +215,17 @@ public sealed class LockScope
         return Connection.ExecuteAsync(Command(sql, new { ids = bookingIds.ToArray(), departureId }));
     }
 
-    public Task QueueEmailsAsync(string kind, IReadOnlyCollection<Guid> bookingIds)
+    public Task QueueEmailsAsync(string kind, IReadOnlyCollection<Guid> bookingIds) => QueueEmailsAsync<object>(kind, bookingIds, null);
+
+    /// <summary>One outbox row per booking with an email address, each carrying the same payload (<see cref="OutboxPayload"/>).</summary>
+    public Task QueueEmailsAsync<TPayload>(string kind, IReadOnlyCollection<Guid> bookingIds, TPayload? payload) where TPayload : class
     {
         const string sql = """
-            insert into email_outbox (kind, booking_id, recipient)
-            select @kind, id, email from bookings where id = any(@ids) and email is not null
+            insert into email_outbox (kind, booking_id, recipient, payload)
+            select @kind, id, email, @payload::jsonb from bookings where id = any(@ids) and email is not null
             """;
         EmailsQueued();
-        return Connection.ExecuteAsync(Command(sql, new { kind, ids = bookingIds.ToArray() }));
+        return Connection.ExecuteAsync(Command(sql, new { kind, ids = bookingIds.ToArray(), payload = payload is null ? null : OutboxPayload.Write(payload) }));
     }
 
     /// <summary>For SQL of this attempt that locks a departure itself.</summary>

@@ -47,6 +47,7 @@ public sealed partial class SeatInventory
             {
                 return new ScheduleOutcome(ScheduleResult.Duplicate);
             }
+            var before = await PassengerFactsAsync(scope, departureId);
             const string update = """
                 update departures
                 set departure_time = @DepartureTimeUtc, price_per_seat = @PricePerSeat, destination = @Destination, boat_id = @BoatId,
@@ -61,6 +62,7 @@ public sealed partial class SeatInventory
                 edit.DepartureTimeUtc, edit.PricePerSeat, edit.Destination, edit.BoatId, capacity, booked, maxPersons,
                 bookedPersons = current.BookedPersons, departureId,
             }));
+            await QueueDepartureChangedAsync(scope, departureId, before);
             // A larger boat (or a departure moved later) may free seats for the waiting list.
             await OfferReleasedSeatsAsync(scope, departureId);
             await scope.CommitAsync();

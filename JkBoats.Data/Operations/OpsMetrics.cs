@@ -52,6 +52,8 @@ public sealed class OpsMetrics
     private readonly Counter _retries;
     private readonly Histogram _retriesPerTransaction;
     private readonly Counter _emails;
+    private readonly Counter _reminderSweeps;
+    private readonly Counter _remindersQueued;
     private readonly Counter _violationsFound;
     private readonly Gauge _violations;
     private readonly Gauge _watchdogLastRun;
@@ -74,6 +76,10 @@ public sealed class OpsMetrics
             "Retries a locked transaction needed before its answer.", new HistogramConfiguration { LabelNames = ["operation"], Buckets = [0, 1, 2, 3, 5, 8] });
         _emails = metrics.CreateCounter("jkboats_emails_total",
             "Email sends by this instance's outbox worker: sent, failed (will retry), dead (given up).", "event");
+        _reminderSweeps = metrics.CreateCounter("jkboats_reminder_sweeps_total",
+            "Looks for bookings due a reminder by this instance.");
+        _remindersQueued = metrics.CreateCounter("jkboats_reminders_queued_total",
+            "Reminder emails queued by this instance's sweeps (a booking another instance reminded first is not counted).");
         _violationsFound = metrics.CreateCounter("jkboats_invariant_violations_found_total",
             "Departures found breaking the seat invariant, counted at every watchdog check that finds them.");
         _violations = metrics.CreateGauge("jkboats_invariant_violations",
@@ -115,6 +121,12 @@ public sealed class OpsMetrics
     public void Retries(string operation, int retries) => _retriesPerTransaction.WithLabels(operation).Observe(retries);
 
     public void Email(string outboxEvent, int count = 1) => _emails.WithLabels(outboxEvent).Inc(count);
+
+    public void ReminderSweep(int queued)
+    {
+        _reminderSweeps.Inc();
+        _remindersQueued.Inc(queued);
+    }
 
     public void InvariantChecked(int violations, DateTimeOffset at)
     {

@@ -9,8 +9,11 @@ using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
 using JkBoats.Web.Email;
 using JkBoats.Web.Email.Templates;
+using JkBoats.Web.Pages.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+
+using static JkBoats.Tests.Email.EmailParts;
 
 namespace JkBoats.Tests.Email;
 
@@ -34,7 +37,9 @@ public sealed class BookingEmailContentTests
             var departs = Local(trip.DepartureTime);
             Assert.Equal(trip.BoatName, details["Boat"]);
             Assert.Equal(trip.Destination, details["Destination"]);
-            Assert.Equal($"{departs.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture)} ({EmailTestBed.TimeZone} time)", details["Departure"]);
+            Assert.Equal(Display.DayAndTime(departs), details["Departure"]);
+            Assert.Equal(kind == "cancelled" ? "Cancelled" : "Confirmed", details["Status"]);
+            Assert.Contains($"Status:       {details["Status"]}", LinesOf(message));
             Assert.Equal(kind == "cancelled" ? "1 seat" : "2 seats", details["Seats"]);
             var text = LinesOf(message);
             Assert.Contains($"Boat:         {trip.BoatName}", text);
@@ -115,13 +120,15 @@ public sealed class BookingEmailContentTests
         var links = app.Services.GetRequiredService<ManageLinks>();
         foreach (var (message, bookingId) in new[] { (sent.Confirmed, sent.KeptId), (sent.Cancelled, sent.DroppedId), (sent.Moved, sent.KeptId) })
         {
-            // Confirmation and move: text and HTML alternatives plus the trip as a calendar file; cancellation: the alternatives alone.
+            // Confirmation and move: text and HTML alternatives (the HTML with its inline QR code) plus the trip as a calendar file;
+            // cancellation: the alternatives alone, no QR (a cancelled booking is no ticket).
             var alternative = bookingId == sent.DroppedId
                 ? Assert.IsType<MultipartAlternative>(message.Body)
                 : Assert.IsType<MultipartAlternative>(Assert.IsType<Multipart>(message.Body)[0]);
-            Assert.Collection(alternative,
-                part => Assert.Equal(("text/plain", "utf-8"), (part.ContentType.MimeType, part.ContentType.Charset)),
-                part => Assert.Equal(("text/html", "utf-8"), (part.ContentType.MimeType, part.ContentType.Charset)));
+            Assert.Equal(("text/plain", "utf-8"), (alternative[0].ContentType.MimeType, alternative[0].ContentType.Charset));
+            var htmlPart = bookingId == sent.DroppedId ? alternative[1] : Assert.IsType<MultipartRelated>(alternative[1])[0];
+            Assert.Equal(("text/html", "utf-8"), (htmlPart.ContentType.MimeType, htmlPart.ContentType.Charset));
+            Assert.Equal(2, alternative.Count);
             var manageUrl = (await links.UrlForAsync(bookingId, CancellationToken.None)).AbsoluteUri;
             Assert.StartsWith("http://localhost:5000/bookings/manage/", manageUrl);
             var html = await HtmlOf(message);
@@ -177,7 +184,7 @@ public sealed class BookingEmailContentTests
         await using var bed = await EmailTestBed.CreateAsync();
         var app = bed.StartApp();
         var renderer = app.Services.GetRequiredService<EmailRenderer>();
-        var booking = new BookingEmailModel("ABC123", "Ada", "Boat", "Bay", "Monday", "UTC", "08:45", "15 minutes", "1 seat", "$1.00",
+        var booking = new BookingEmailModel("ABC123", "Ada", "Boat", "Bay", "Monday", "08:45", "15 minutes", "1 seat", "$1.00",
             "http://localhost:5000/bookings/manage/x", "http://localhost:5000/", "not given")
         {
             Operator = app.Services.GetRequiredService<OperatorRepository>().Defaults,
@@ -245,20 +252,4 @@ public sealed class BookingEmailContentTests
 
     private static DateTime Local(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone));
-
-    private static async Task<IDocument> HtmlOf(MimeMessage message) => await new HtmlParser().ParseDocumentAsync(message.HtmlBody!);
-
-    private static Dictionary<string, string> DetailRows(IDocument html) =>
-        html.QuerySelectorAll("#booking-details tr").ToDictionary(row => row.QuerySelector("th")!.TextContent, row => row.QuerySelector("td")!.TextContent);
-
-    private static Ical.Net.CalendarComponents.CalendarEvent CalendarEventOf(MimeMessage message)
-    {
-        var file = Assert.IsAssignableFrom<MimePart>(Assert.Single(message.Attachments));
-        Assert.Equal("text/calendar", file.ContentType.MimeType);
-        using var content = new MemoryStream();
-        file.Content!.DecodeTo(content);
-        return Assert.Single(Ical.Net.Calendar.Load(System.Text.Encoding.UTF8.GetString(content.ToArray()))!.Events);
-    }
-
-    private static string[] LinesOf(MimeMessage message) => message.TextBody!.ReplaceLineEndings("\n").Split('\n');
 }

@@ -11,8 +11,9 @@ namespace JkBoats.Tests.Infrastructure;
 /// and turn a storm's first requests into 503s. Tests measure the seat guarantee, not the first request's JIT.</summary>
 public sealed class AppProcessPair : IAsyncDisposable
 {
-    private AppProcessPair(NpgsqlDataSource db, AppProcess a, AppProcess b, TimeSpan startedIn)
+    private AppProcessPair(string connectionString, NpgsqlDataSource db, AppProcess a, AppProcess b, TimeSpan startedIn)
     {
+        ConnectionString = connectionString;
         Db = db;
         Data = new TestData(db);
         A = a;
@@ -23,6 +24,9 @@ public sealed class AppProcessPair : IAsyncDisposable
     public AppProcess A { get; }
 
     public AppProcess B { get; }
+
+    /// <summary>The shared database, for a process started later (a restart).</summary>
+    public string ConnectionString { get; }
 
     public NpgsqlDataSource Db { get; }
 
@@ -50,7 +54,7 @@ public sealed class AppProcessPair : IAsyncDisposable
             }
             throw;
         }
-        var pair = new AppProcessPair(NpgsqlDataSource.Create(connectionString), a.Result, b.Result, clock.Elapsed);
+        var pair = new AppProcessPair(connectionString, NpgsqlDataSource.Create(connectionString), a.Result, b.Result, clock.Elapsed);
         try
         {
             await pair.WarmUpAsync(ct);

@@ -19,6 +19,8 @@ public static class TestAppSettings
         ["Serilog:WriteTo:0:Args:restrictedToMinimumLevel"] = "Warning",
         // Tests start and stop many apps; no load balancer needs draining.
         ["JkBoats:Shutdown:DrainDelay"] = "00:00:00",
+        // A reminder sweep would add outbox rows to other tests' bookings that leave soon; the reminder tests turn it on.
+        ["Email:ReminderSweepInterval"] = "00:00:00",
         ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "jkboats-test-mail"),
     };
 }

@@ -1,9 +1,9 @@
-using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using JkBoats.Data.Operator;
 using JkBoats.Web.Email.Templates;
+using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Pages.Shared;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -17,16 +17,18 @@ public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
     OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails)
 {
-    private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text);
+    /// <param name="Ticket">The email carries the booking as a ticket (QR code and calendar file) while it is confirmed.</param>
+    private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text, bool Ticket = true);
 
-    private static readonly Template Confirmed = new(
-        b => $"Booking confirmed: {b.Code}, {b.Destination}, {b.Departure}", typeof(ConfirmedEmail), typeof(ConfirmedText));
-
-    private static readonly Template Cancelled = new(
-        b => $"Booking cancelled: {b.Code}, {b.Destination}, {b.Departure}", typeof(CancelledEmail), typeof(CancelledText));
-
-    private static readonly Template Moved = new(
-        b => $"Booking moved: {b.Code}, now {b.Destination}, {b.Departure}", typeof(MovedEmail), typeof(MovedText));
+    private static readonly IReadOnlyDictionary<string, Template> Templates = new Dictionary<string, Template>
+    {
+        [EmailKinds.BookingConfirmed] = new(b => $"Booking confirmed: {b.Code}, {b.Destination}, {b.Departure}", typeof(ConfirmedEmail), typeof(ConfirmedText)),
+        [EmailKinds.BookingCancelled] = new(b => $"Booking cancelled: {b.Code}, {b.Destination}, {b.Departure}", typeof(CancelledEmail), typeof(CancelledText), Ticket: false),
+        [EmailKinds.BookingMoved] = new(b => $"Booking moved: {b.Code}, now {b.Destination}, {b.Departure}", typeof(MovedEmail), typeof(MovedText)),
+        [EmailKinds.BookingChanged] = new(b => $"Booking changed: {b.Code}, {b.Destination}, {b.Departure}", typeof(ChangedEmail), typeof(ChangedText)),
+        [EmailKinds.BookingReminder] = new(b => $"Reminder: {b.Code}, {b.Destination}, {b.Departure}", typeof(ReminderEmail), typeof(ReminderText)),
+        [EmailKinds.DepartureChanged] = new(b => $"Departure changed: {b.Code}, {b.Destination}, now {b.Departure}", typeof(DepartureChangedEmail), typeof(DepartureChangedText)),
+    };
 
     public async Task<MimeMessage> BuildAsync(ClaimedEmail email, CancellationToken ct)
     {
@@ -34,19 +36,26 @@ public sealed class BookingEmails(
         {
             return await waitlistEmails.BuildOfferAsync(email, ct);
         }
-        var template = email.Kind switch
-        {
-            EmailKinds.BookingConfirmed => Confirmed,
-            EmailKinds.BookingCancelled => Cancelled,
-            EmailKinds.BookingMoved => Moved,
-            _ => throw new UnsendableEmailException($"No template for email kind {email.Kind}"),
-        };
+        var template = Templates.GetValueOrDefault(email.Kind) ?? throw new UnsendableEmailException($"No template for email kind {email.Kind}");
         var booking = (email.BookingId is { } bookingId ? await bookings.GetAsync(bookingId, ct) : null)
             ?? throw new UnsendableEmailException("The booking no longer exists");
+        var changes = email.Kind switch
+        {
+            EmailKinds.BookingReminder => StillDue(booking, OutboxPayload.Read<ReminderPayload>(email.Payload)),
+            EmailKinds.DepartureChanged => ChangesFor(booking, OutboxPayload.Read<DepartureChangedPayload>(email.Payload)),
+            _ => [],
+        };
         var reason = email.Kind == EmailKinds.BookingCancelled ? await bookings.CancellationReasonAsync(booking.BookingId, ct) : null;
-        var model = await ModelAsync(booking, reason, ct);
-
         var settings = options.Value;
+        var domain = DomainOf(settings.From);
+        var ticket = template.Ticket && booking.Status == BookingStatus.Confirmed;
+        var model = await ModelAsync(booking, reason, ct) with
+        {
+            // Derived from the outbox row, like the Message-ID, so building the row again gives the same HTML.
+            QrContentId = ticket ? $"qr-{email.Id:N}@{domain}" : null,
+            Changes = changes,
+        };
+
         var message = new MimeMessage
         {
             MessageId = MessageIdFor(email.Id, settings.From),
@@ -56,19 +65,50 @@ public sealed class BookingEmails(
         message.From.Add(new MailboxAddress(settings.FromName, settings.From));
         message.To.Add(new MailboxAddress(booking.FullName, email.Recipient));
         message.Headers.Add("X-JkBoats-Booking", booking.ConfirmationCode);
+        message.Headers.Add("X-JkBoats-Email", email.Kind);
         var body = new BodyBuilder
         {
             TextBody = await renderer.TextAsync(template.Text, model),
             HtmlBody = await renderer.HtmlAsync(template.Html, model),
         };
-        if (email.Kind is EmailKinds.BookingConfirmed or EmailKinds.BookingMoved && booking.Status == BookingStatus.Confirmed)
+        if (model.QrContentId is { } qr)
         {
-            // The trip for the customer's calendar; the same UID each time, so a move updates the entry it made.
-            var ics = BookingCalendar.For(booking, model.Operator, new Uri(model.ManageUrl), DomainOf(settings.From));
+            // Inline (multipart/related), referenced from the HTML by cid: shown without loading anything from the web.
+            var image = body.LinkedResources.Add($"{booking.ConfirmationCode}-qr.png", TicketQr.Png(booking.ConfirmationCode), ContentType.Parse(TicketQr.MediaType));
+            image.ContentId = qr;
+            // The trip for the customer's calendar; the same UID each time, so a move or a changed departure updates the entry it made.
+            var ics = BookingCalendar.For(booking, model.Operator, new Uri(model.ManageUrl), domain);
             body.Attachments.Add(BookingCalendar.FileName(booking), ics, new ContentType("text", "calendar") { Charset = "utf-8" });
         }
         message.Body = body.ToMessageBody();
         return message;
+    }
+
+    /// <summary>A reminder is about one departure time of a confirmed booking that has not left yet; otherwise it is out of date (the
+    /// booking was cancelled or moved; a moved booking gets a reminder of its own for its new time).</summary>
+    private IReadOnlyList<ChangedValue> StillDue(BookingConfirmation booking, ReminderPayload? reminder)
+    {
+        if (reminder is null || booking.Status != BookingStatus.Confirmed || booking.DepartureTime != reminder.DepartureTime
+            || booking.DepartureTime <= calendar.UtcNow)
+        {
+            throw new UnsendableEmailException("The reminder is out of date: the booking was cancelled or moved, or its departure has left");
+        }
+        return [];
+    }
+
+    private IReadOnlyList<ChangedValue> ChangesFor(BookingConfirmation booking, DepartureChangedPayload? change)
+    {
+        if (change is null || booking.Status != BookingStatus.Confirmed || booking.DepartureId != change.DepartureId)
+        {
+            throw new UnsendableEmailException("The departure change is out of date: the booking was cancelled or moved off that departure");
+        }
+        var (old, now) = (change.Old, change.New);
+        return new[]
+        {
+            new ChangedValue("Departure", Display.DayAndTime(calendar.ToLocal(old.DepartureTime)), Display.DayAndTime(calendar.ToLocal(now.DepartureTime))),
+            new ChangedValue("Boat", old.BoatName, now.BoatName),
+            new ChangedValue("Destination", old.Destination, now.Destination),
+        }.Where(value => value.Old != value.New).ToList();
     }
 
     /// <summary>The same outbox row always yields the same Message-ID, so a resend is recognisably the same email.</summary>
@@ -85,16 +125,14 @@ public sealed class BookingEmails(
         var departs = calendar.ToLocal(booking.DepartureTime);
         var company = await operatorDetails.CurrentAsync(ct);
         var arriveBefore = company.ArriveBefore;
-        var invariant = CultureInfo.InvariantCulture;
         var manage = await manageLinks.UrlForAsync(booking.BookingId, ct);
         return new BookingEmailModel(
             Code: booking.ConfirmationCode,
             Name: booking.FullName,
             Boat: booking.BoatName,
             Destination: booking.Destination,
-            Departure: departs.ToString("dddd d MMMM yyyy, HH:mm", invariant),
-            TimeZone: calendar.TimeZone.Id,
-            ArriveBy: (departs - arriveBefore).ToString("HH:mm", invariant),
+            Departure: Display.DayAndTime(departs),
+            ArriveBy: Display.Time(departs - arriveBefore),
             ArriveBefore: Display.Duration(arriveBefore),
             Seats: Display.Seats(booking.SeatsBooked),
             Total: Display.Price(booking.TotalPrice),
@@ -103,6 +141,7 @@ public sealed class BookingEmails(
             Reason: string.IsNullOrWhiteSpace(reason) ? "not given" : reason)
         {
             Operator = company,
+            State = booking.Status == BookingStatus.Confirmed ? "Confirmed" : "Cancelled",
             CancelledByCustomer = booking.Cancellation?.ByCustomer == true,
             Passengers = (booking.Passengers ?? [])
                 .Select(p => $"{Display.PassengerName(p, booking.FullName)}, {p.FareName}{(p.TakesSeat ? "" : " (on a lap)")}, {Display.PriceOrFree(p.Price)}")

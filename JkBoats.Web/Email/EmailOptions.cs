@@ -58,6 +58,12 @@ public sealed class EmailOptions
 
     public OutboxWorkerOptions Worker { get; set; } = new();
 
+    /// <summary>How long before departure a confirmed booking is reminded of its trip.</summary>
+    public TimeSpan ReminderLead { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often this instance looks for bookings due a reminder; zero turns the sweeper off here.</summary>
+    public TimeSpan ReminderSweepInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(Smtp.Host);
 
     public string FullPickupDirectory => Path.GetFullPath(PickupDirectory);

@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using JkBoats.Data.Email;
 using JkBoats.Data.Operations;
-using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
-using MimeKit;
 using Npgsql;
 
 namespace JkBoats.Web.Email;
 
-/// <summary>Sends outside any transaction; transient failures retry with capped backoff and jitter, permanent ones end as dead.</summary>
+/// <summary>Sends outside any transaction, through the <see cref="INotifier"/>; transient failures retry with capped backoff and
+/// jitter, permanent ones end as dead.</summary>
 public sealed class EmailOutboxWorker(
-    EmailOutbox outbox, OutboxSignal signal, BookingEmails emails, IEmailTransport transport,
+    EmailOutbox outbox, OutboxSignal signal, INotifier notifier,
     IOptions<EmailOptions> options, OpsMetrics metrics, ILogger<EmailOutboxWorker> log) : BackgroundService
 {
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
@@ -111,7 +110,7 @@ public sealed class EmailOutboxWorker(
         }
         finally
         {
-            await transport.CloseAsync();
+            await notifier.CloseAsync();
             if (unsent.Count > 0)
             {
                 await outbox.ReleaseAsync(unsent, _workerId, CancellationToken.None);
@@ -128,34 +127,27 @@ public sealed class EmailOutboxWorker(
             return null;
         }
 
-        MimeMessage message;
+        var sending = Stopwatch.StartNew();
         try
         {
-            message = await emails.BuildAsync(email, ct);
+            await notifier.SendAsync(email, ct);
         }
         catch (UnsendableEmailException e)
         {
             await GiveUpAsync(email, e.Message, ct);
             return null;
         }
-
-        var sending = Stopwatch.StartNew();
-        try
+        catch (DeliveryFailedException e)
         {
-            await transport.SendAsync(message, ct);
-        }
-        catch (Exception e)
-        {
-            var (permanent, reason) = Classify(e);
-            if (permanent)
+            if (e.Permanent)
             {
-                await GiveUpAsync(email, reason, ct);
+                await GiveUpAsync(email, e.Message, ct);
             }
             else
             {
-                await RetryLaterAsync(email, reason, ct);
+                await RetryLaterAsync(email, e.Message, ct);
             }
-            return e is SmtpCommandException ? null : reason;
+            return e.ChannelDown ? e.Message : null;
         }
 
         var marked = await outbox.MarkSentAsync(email.Id, _workerId, ct);
@@ -199,16 +191,6 @@ public sealed class EmailOutboxWorker(
         var due = await outbox.NextDueInAsync(ct);
         return due is { } soon && soon < poll ? (soon < MinimumWait ? MinimumWait : soon) : poll;
     }
-
-    /// <summary>SMTP 5xx on the recipient or the message is permanent; everything else may pass.</summary>
-    public static (bool Permanent, string Reason) Classify(Exception e) => e switch
-    {
-        // The server's reply text may quote the address, so only the codes are kept.
-        SmtpCommandException smtp => (
-            (int)smtp.StatusCode >= 500 && smtp.ErrorCode is SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted,
-            $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode})"),
-        _ => (false, $"{e.GetType().Name}: {e.Message}"),
-    };
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[^length..];
 

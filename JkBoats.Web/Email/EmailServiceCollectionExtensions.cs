@@ -18,7 +18,9 @@ public static class EmailServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<EmailOptions>>();
             return options.Value.UsesSmtp ? new SmtpEmailTransport(options) : new PickupDirectoryTransport(options);
         });
+        services.AddSingleton<INotifier, EmailNotifier>();
         services.AddHostedService<EmailOutboxWorker>();
+        services.AddHostedService<ReminderSweeper>();
         return services;
     }
 }

@@ -21,7 +21,6 @@ public sealed class WaitlistEmails(
         var url = (await links.WaitlistUrlForAsync(entry.Id, ct)).AbsoluteUri;
         var departs = Display.DayAndTime(calendar.ToLocal(entry.DepartureTime));
         var until = entry.HoldExpiresAt is { } expires ? Display.DayAndTime(calendar.ToLocal(expires)) : "soon";
-        var zone = calendar.TimeZone.Id;
         var settings = options.Value;
         var message = new MimeMessage
         {
@@ -34,10 +33,10 @@ public sealed class WaitlistEmails(
         var text = string.Join("\n", [
             $"Hello {entry.FullName},",
             "",
-            $"seats have freed up on the departure you are waiting for, and we are holding them for you until {until} ({zone} time):",
+            $"seats have freed up on the departure you are waiting for, and we are holding them for you until {until}:",
             "",
             $"Destination:  {entry.Destination}",
-            $"Departure:    {departs} ({zone} time)",
+            $"Departure:    {departs}",
             $"Boat:         {entry.BoatName}",
             $"Party:        {entry.Party}",
             "",
@@ -55,7 +54,7 @@ public sealed class WaitlistEmails(
             <body style="font-family: Arial, sans-serif; color: #0f172a; line-height: 1.5;">
             <h1 style="font-size: 22px;">Seats are held for you</h1>
             <p>Hello {e.Encode(entry.FullName)},</p>
-            <p>seats have freed up on the departure you are waiting for, and we are holding them for you until <strong id="hold-until">{e.Encode(until)}</strong> ({e.Encode(zone)} time).</p>
+            <p>seats have freed up on the departure you are waiting for, and we are holding them for you until <strong id="hold-until">{e.Encode(until)}</strong>.</p>
             <table role="presentation" style="border-collapse: collapse;">
             <tr><td style="padding: 2px 12px 2px 0; color: #475569;">Destination</td><td><strong>{e.Encode(entry.Destination)}</strong></td></tr>
             <tr><td style="padding: 2px 12px 2px 0; color: #475569;">Departure</td><td><strong>{e.Encode(departs)}</strong></td></tr>

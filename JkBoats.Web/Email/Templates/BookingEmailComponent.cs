@@ -11,7 +11,6 @@ public sealed record BookingEmailModel(
     string Boat,
     string Destination,
     string Departure,
-    string TimeZone,
     string ArriveBy,
     string ArriveBefore,
     string Seats,
@@ -30,7 +29,18 @@ public sealed record BookingEmailModel(
 
     /// <summary>For a cancellation: the customer cancelled it themselves (else the operator did, <see cref="Reason"/> says why).</summary>
     public bool CancelledByCustomer { get; init; }
+
+    /// <summary>"Confirmed" or "Cancelled": the booking as it stands when the email is built.</summary>
+    public string State { get; init; } = "Confirmed";
+
+    /// <summary>The Content-ID of the QR code's inline image; null when the booking is no ticket (cancelled).</summary>
+    public string? QrContentId { get; init; }
+
+    /// <summary>For a departure change: what changed, old and new, as the passenger sees it.</summary>
+    public IReadOnlyList<ChangedValue> Changes { get; init; } = [];
 }
+
+public sealed record ChangedValue(string Label, string Old, string New);
 
 public abstract class BookingEmailComponent : ComponentBase
 {

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using JkBoats.Data.Operator;
 using JkBoats.Web.Email;
+using JkBoats.Web.Infrastructure;
 using Microsoft.Extensions.Options;
-using QRCoder;
 
 namespace JkBoats.Web.Pages.Bookings;
 
@@ -63,8 +63,7 @@ public sealed class ConfirmationModel(
         {
             return NotFound();
         }
-        var png = PngByteQRCodeHelper.GetQRCode(booking.ConfirmationCode, QRCodeGenerator.ECCLevel.M, 8);
-        return File(png, "image/png");
+        return File(TicketQr.Png(booking.ConfirmationCode), TicketQr.MediaType);
     }
 
     /// <summary>The booking as a ticket (QR code, calendar file): only with its confirmation key and only while confirmed; a

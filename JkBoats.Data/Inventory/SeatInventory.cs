@@ -76,21 +76,7 @@ public sealed partial class SeatInventory
                 return new ChangeOutcome(ChangeResult.TooLate);
             }
 
-            const string cancel = """
-                update bookings
-                set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, changed_by = @changedBy, updated_at = now()
-                where id = @bookingId;
-                update departures
-                set available_seats = available_seats + @seats, available_persons = available_persons + @persons, updated_at = now()
-                where id = @departureId;
-                """;
-            await scope.Connection.ExecuteAsync(scope.Command(cancel, new
-            {
-                bookingId, reason, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, departureId = booking.DepartureId,
-                cancelled = BookingStatus.Cancelled.Name(),
-            }));
-            await OfferReleasedSeatsAsync(scope, booking.DepartureId);
-            await scope.QueueEmailsAsync(EmailKinds.BookingCancelled, [bookingId]);
+            await CancelWithinAsync(scope, bookingId, booking, reason, changedBy);
             await scope.CommitAsync();
             _log.LogInformation("Cancelled booking {BookingId} on {DepartureId}, {Seats} seats returned", bookingId, booking.DepartureId, booking.SeatsBooked);
             return new ChangeOutcome(ChangeResult.Done);
@@ -116,45 +102,11 @@ public sealed partial class SeatInventory
             {
                 return new ChangeOutcome(ChangeResult.TooLate);
             }
-            var target = departures.SingleOrDefault(d => d.Id == targetDepartureId);
-            if (target is null || !target.IsBookable(UtcNow) || cutoff is { } before && target.DepartureTime - UtcNow < before)
+            var moved = await MoveWithinAsync(scope, departures, bookingId, booking, targetDepartureId, changedBy, cutoff, sameDestination);
+            if (moved.Result != ChangeResult.Done)
             {
-                return new ChangeOutcome(ChangeResult.TargetNotBookable);
+                return moved;
             }
-            if (sameDestination && !string.Equals(target.Destination.Trim(), departures.Single(d => d.Id == booking.DepartureId).Destination.Trim(),
-                    StringComparison.OrdinalIgnoreCase))
-            {
-                return new ChangeOutcome(ChangeResult.OtherDestination);
-            }
-            if (target.AvailableSeats < booking.SeatsBooked)
-            {
-                return new ChangeOutcome(ChangeResult.NotEnoughSeats, target.AvailableSeats, booking.SeatsBooked);
-            }
-            if (target.AvailablePersons < booking.Persons)
-            {
-                return new ChangeOutcome(ChangeResult.NotEnoughRoom, target.AvailablePersons, booking.Persons);
-            }
-            if (await scope.FaresNotSoldAsync([bookingId], targetDepartureId) > 0)
-            {
-                return new ChangeOutcome(ChangeResult.FareNotSold);
-            }
-
-            const string move = """
-                update bookings set departure_id = @targetDepartureId, changed_by = @changedBy, updated_at = now() where id = @bookingId;
-                update departures
-                set available_seats = available_seats + @seats, available_persons = available_persons + @persons, updated_at = now()
-                where id = @sourceId;
-                update departures
-                set available_seats = available_seats - @seats, available_persons = available_persons - @persons, updated_at = now()
-                where id = @targetDepartureId;
-                """;
-            await scope.Connection.ExecuteAsync(scope.Command(move, new
-            {
-                bookingId, targetDepartureId, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, sourceId = booking.DepartureId,
-            }));
-            await scope.RepriceAsync([bookingId], targetDepartureId);
-            await OfferReleasedSeatsAsync(scope, booking.DepartureId);
-            await scope.QueueEmailsAsync(EmailKinds.BookingMoved, [bookingId]);
             await scope.CommitAsync();
             _log.LogInformation("Moved booking {BookingId} from {SourceId} to {TargetId}", bookingId, booking.DepartureId, targetDepartureId);
             return new ChangeOutcome(ChangeResult.Done);
@@ -234,6 +186,84 @@ public sealed partial class SeatInventory
     {
         _metrics.Change(change, outcome.Result);
         return outcome;
+    }
+
+    /// <summary>The cancellation's writes inside a transaction that holds the booking's departure lock: seats and places back, offers
+    /// to the waiting list, the email queued. The caller checked the booking is confirmed and commits.</summary>
+    private async Task CancelWithinAsync(LockScope scope, Guid bookingId, LockedBooking booking, string reason, string changedBy)
+    {
+        const string cancel = """
+            update bookings
+            set status = @cancelled, cancelled_at = now(), cancellation_reason = @reason, changed_by = @changedBy, updated_at = now()
+            where id = @bookingId;
+            update departures
+            set available_seats = available_seats + @seats, available_persons = available_persons + @persons, updated_at = now()
+            where id = @departureId;
+            """;
+        await scope.Connection.ExecuteAsync(scope.Command(cancel, new
+        {
+            bookingId, reason, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, departureId = booking.DepartureId,
+            cancelled = BookingStatus.Cancelled.Name(),
+        }));
+        await OfferReleasedSeatsAsync(scope, booking.DepartureId);
+        await DecideWeatherChoiceAsync(scope, bookingId, null, changedBy);
+        await scope.QueueEmailsAsync(EmailKinds.BookingCancelled, [bookingId]);
+    }
+
+    /// <summary>A booking waiting for its weather choice is decided by whatever moves or cancels it (its own choice, the default, the
+    /// desk or the manage link), so a choice never stays open for a booking that is gone or elsewhere.</summary>
+    private static Task DecideWeatherChoiceAsync(LockScope scope, Guid bookingId, Guid? movedTo, string decidedBy) =>
+        scope.Connection.ExecuteAsync(scope.Command("""
+            update weather_choices set state = @state, chosen_departure_id = @movedTo, decided_by = @decidedBy, decided_at = now()
+            where booking_id = @bookingId and state = 'waiting'
+            """, new { state = movedTo is null ? WeatherChoiceState.Cancelled : WeatherChoiceState.Moved, movedTo, decidedBy, bookingId }));
+
+    /// <summary>The move's checks and writes inside a transaction that holds both departures' locks; the caller commits on Done.</summary>
+    private async Task<ChangeOutcome> MoveWithinAsync(
+        LockScope scope, IReadOnlyList<LockedDeparture> departures, Guid bookingId, LockedBooking booking, Guid targetDepartureId, string changedBy,
+        TimeSpan? cutoff, bool sameDestination)
+    {
+        var target = departures.SingleOrDefault(d => d.Id == targetDepartureId);
+        if (target is null || !target.IsBookable(UtcNow) || cutoff is { } before && target.DepartureTime - UtcNow < before)
+        {
+            return new ChangeOutcome(ChangeResult.TargetNotBookable);
+        }
+        if (sameDestination && !string.Equals(target.Destination.Trim(), departures.Single(d => d.Id == booking.DepartureId).Destination.Trim(),
+                StringComparison.OrdinalIgnoreCase))
+        {
+            return new ChangeOutcome(ChangeResult.OtherDestination);
+        }
+        if (target.AvailableSeats < booking.SeatsBooked)
+        {
+            return new ChangeOutcome(ChangeResult.NotEnoughSeats, target.AvailableSeats, booking.SeatsBooked);
+        }
+        if (target.AvailablePersons < booking.Persons)
+        {
+            return new ChangeOutcome(ChangeResult.NotEnoughRoom, target.AvailablePersons, booking.Persons);
+        }
+        if (await scope.FaresNotSoldAsync([bookingId], targetDepartureId) > 0)
+        {
+            return new ChangeOutcome(ChangeResult.FareNotSold);
+        }
+
+        const string move = """
+            update bookings set departure_id = @targetDepartureId, changed_by = @changedBy, updated_at = now() where id = @bookingId;
+            update departures
+            set available_seats = available_seats + @seats, available_persons = available_persons + @persons, updated_at = now()
+            where id = @sourceId;
+            update departures
+            set available_seats = available_seats - @seats, available_persons = available_persons - @persons, updated_at = now()
+            where id = @targetDepartureId;
+            """;
+        await scope.Connection.ExecuteAsync(scope.Command(move, new
+        {
+            bookingId, targetDepartureId, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, sourceId = booking.DepartureId,
+        }));
+        await scope.RepriceAsync([bookingId], targetDepartureId);
+        await OfferReleasedSeatsAsync(scope, booking.DepartureId);
+        await DecideWeatherChoiceAsync(scope, bookingId, targetDepartureId, changedBy);
+        await scope.QueueEmailsAsync(EmailKinds.BookingMoved, [bookingId]);
+        return new ChangeOutcome(ChangeResult.Done);
     }
 
     private sealed record LockedBooking(Guid DepartureId, BookingStatus Status, int SeatsBooked, int Persons);

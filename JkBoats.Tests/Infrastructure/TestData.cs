@@ -126,6 +126,10 @@ public sealed class TestData(NpgsqlDataSource db)
                 or d.available_persons + d.held_persons + coalesce(sum(b.persons), 0) <> d.max_persons
                 or coalesce(sum(b.persons), 0) > d.max_persons
                 or d.held_seats <> coalesce(h.seats, 0) or d.held_persons <> coalesce(h.persons, 0)
+            union
+            select p.departure_id
+            from weather_choices c join weather_plans p on p.id = c.plan_id join bookings bk on bk.id = c.booking_id
+            where c.state = 'waiting' and (bk.status <> 'confirmed' or bk.departure_id <> p.departure_id)
             """);
         return rows.AsList();
     }

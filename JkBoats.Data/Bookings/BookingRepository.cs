@@ -22,8 +22,43 @@ public sealed record BookingSummary(
 /// <summary>A departure a booking can move to, and the booking's total there.</summary>
 public sealed record MoveOption(Guid DepartureId, DateTime DepartureTime, string BoatName, int AvailableSeats, decimal TotalPrice);
 
+/// <summary>An open weather choice: the departure was cancelled and the booking waits for its passenger to pick one of the offered
+/// departures (<see cref="Options"/>, in the admin's order, with seats left now) or to cancel, before <see cref="DeadlineUtc"/>.</summary>
+public sealed record WeatherChoiceOffer(string Reason, DateTime DeadlineUtc, string DefaultAction)
+{
+    public IReadOnlyList<WeatherOption> Options { get; init; } = [];
+}
+
+public sealed record WeatherOption(Guid DepartureId, DateTime DepartureTime, string BoatName, string Destination, int AvailableSeats, bool Bookable);
+
 public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
 {
+    /// <summary>The booking's open weather choice, or null (none, or already decided).</summary>
+    public async Task<WeatherChoiceOffer?> WeatherChoiceAsync(Guid bookingId, DateTime nowUtc, CancellationToken ct)
+    {
+        const string sql = $$"""
+            select p.id as plan_id, p.reason, p.deadline, p.default_action
+            from weather_choices c
+            join weather_plans p on p.id = c.plan_id
+            join bookings b on b.id = c.booking_id
+            where c.booking_id = @bookingId and c.state = 'waiting' and b.departure_id = p.departure_id and b.status = '{{StatusSql.Confirmed}}';
+
+            select d.id as departure_id, d.departure_time, bo.name as boat_name, d.destination, d.available_seats,
+                   (d.status = '{{StatusSql.Scheduled}}' and d.departure_time > @nowUtc) as bookable
+            from weather_choices c
+            join weather_plan_options o on o.plan_id = c.plan_id
+            join departures d on d.id = o.departure_id
+            join boats bo on bo.id = d.boat_id
+            where c.booking_id = @bookingId and c.state = 'waiting'
+            order by o.position;
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { bookingId, nowUtc }, cancellationToken: ct));
+        var plan = await results.ReadSingleOrDefaultAsync<(Guid PlanId, string Reason, DateTime Deadline, string DefaultAction)?>();
+        var options = (await results.ReadAsync<WeatherOption>()).AsList();
+        return plan is { } p ? new WeatherChoiceOffer(p.Reason, p.Deadline, p.DefaultAction) { Options = options } : null;
+    }
+
     private const int MaxLookupResults = 100;
 
     /// <summary>Bookings made with this (normalised) email: upcoming first by departure, then past, latest first.</summary>

@@ -4,6 +4,16 @@ using Npgsql;
 
 namespace JkBoats.Data.Desk;
 
+public sealed record NoEmailBooking(string ConfirmationCode, string FullName, string Phone);
+
+public sealed record WeatherPlanView(string Reason, DateTime Deadline, string DefaultAction, string CreatedBy, DateTime CreatedAt, DateTime? DefaultedAt);
+
+public sealed record WeatherChoiceRow(
+    Guid BookingId, string ConfirmationCode, string FullName, string Phone, string? Email, int SeatsBooked, string BookingStatus, string State,
+    DateTime? ChosenTime, string? ChosenBoat, string? DecidedBy, DateTime? DecidedAt);
+
+public sealed record CancelImpact(int Bookings, int Passengers, int Emails, IReadOnlyList<NoEmailBooking> WithoutEmail);
+
 public sealed record BoardRow(
     Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, DepartureStatus Status, int Capacity, int AvailableSeats,
     int CheckedInSeats, int Bookings, decimal PricePerSeat, int MaxPersons, int AvailablePersons, int CheckedInPersons)
@@ -57,6 +67,45 @@ public sealed class DeskRepository(NpgsqlDataSource db)
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<BoardRow>(new CommandDefinition(sql, new { fromUtc, toUtc }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>What cancelling a departure touches: its confirmed bookings and passengers, how many can be emailed, and the phones
+    /// of those who cannot.</summary>
+    public async Task<CancelImpact> CancelImpactAsync(Guid departureId, CancellationToken ct)
+    {
+        const string sql = $"""
+            select count(*)::int as bookings, coalesce(sum(persons), 0)::int as passengers, (count(*) filter (where email is not null))::int as emails
+            from bookings where departure_id = @departureId and status = '{StatusSql.Confirmed}';
+            select confirmation_code, full_name, phone from bookings
+            where departure_id = @departureId and status = '{StatusSql.Confirmed}' and email is null order by full_name;
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
+        var (bookings, passengers, emails) = await results.ReadSingleAsync<(int, int, int)>();
+        var noEmail = (await results.ReadAsync<NoEmailBooking>()).AsList();
+        return new CancelImpact(bookings, passengers, emails, noEmail);
+    }
+
+    /// <summary>A weather plan and every booking's choice, those still waiting first.</summary>
+    public async Task<(WeatherPlanView? Plan, IReadOnlyList<WeatherChoiceRow> Choices)> WeatherProgressAsync(Guid departureId, CancellationToken ct)
+    {
+        const string sql = """
+            select reason, deadline, default_action, created_by, created_at, defaulted_at from weather_plans where departure_id = @departureId;
+            select bk.id as booking_id, bk.confirmation_code, bk.full_name, bk.phone, bk.email, bk.seats_booked, bk.status as booking_status, c.state,
+                   d.departure_time as chosen_time, bo.name as chosen_boat, c.decided_by, c.decided_at
+            from weather_choices c
+            join weather_plans p on p.id = c.plan_id
+            join bookings bk on bk.id = c.booking_id
+            left join departures d on d.id = c.chosen_departure_id
+            left join boats bo on bo.id = d.boat_id
+            where p.departure_id = @departureId
+            order by c.state <> 'waiting', bk.email is not null, bk.full_name;
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { departureId }, cancellationToken: ct));
+        var plan = await results.ReadSingleOrDefaultAsync<WeatherPlanView>();
+        var choices = (await results.ReadAsync<WeatherChoiceRow>()).AsList();
+        return (plan, choices);
     }
 
     public async Task<BoardRow?> DepartureAsync(Guid departureId, CancellationToken ct)

@@ -11,6 +11,9 @@ public sealed record DepartureChangedPayload(Guid DepartureId, DepartureFacts Ol
 /// <summary>The payload of a booking_reminder row: the departure time it reminds of (part of its once-only key).</summary>
 public sealed record ReminderPayload(DateTime DepartureTime);
 
+/// <summary>A weather cancellation's choice: why, and until when the passenger can choose before the default applies.</summary>
+public sealed record WeatherChoicePayload(string Reason, DateTime DeadlineUtc, string DefaultAction);
+
 /// <summary>The one JSON shape of email_outbox.payload (snake_case), written by the transactions that queue rows and read by the
 /// emails built from them.</summary>
 public static class OutboxPayload

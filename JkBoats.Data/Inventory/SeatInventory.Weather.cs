@@ -111,7 +111,8 @@ public sealed partial class SeatInventory
             var (bookings, passengers, emails) = await results.ReadSingleAsync<(int, int, int)>();
             var affected = (await results.ReadAsync<Guid>()).AsList();
             await results.DisposeAsync();
-            await scope.QueueEmailsAsync(EmailKinds.WeatherChoice, affected);
+            await scope.QueueEmailsAsync(EmailKinds.WeatherChoice, affected,
+                new WeatherChoicePayload(request.Reason, request.DeadlineUtc, request.Default == WeatherDefault.Move ? "move" : "cancel"));
             await scope.CommitAsync();
             _log.LogInformation("Weather plan {PlanId} for {DepartureId}: {Bookings} bookings to choose between {Alternatives} departures",
                 planId, request.DepartureId, bookings, alternatives.Count);

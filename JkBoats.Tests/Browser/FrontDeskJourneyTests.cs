@@ -69,7 +69,12 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
             await page.GetByLabel("Reason (sent to customers)").FillAsync("Storm warning from the coast guard");
             await BrowserFixture.AssertAccessibleAsync(page);
             await browser.ScreenshotAsync(page, "tablet-desk-6-weather-cancel");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel departure" }).ClickAsync();
+            await page.GetByLabel("Cancel them all and release the seats").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Review the cancellation" }).ClickAsync();
+            await Expect(page.Locator("#review-action")).ToContainTextAsync("Every booking is cancelled");
+            await BrowserFixture.AssertAccessibleAsync(page);
+            await browser.ScreenshotAsync(page, "tablet-desk-6b-weather-review");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Yes, cancel the departure" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Manifest") })).ToBeVisibleAsync();
             await Expect(page.Locator("h1 + p strong")).ToHaveTextAsync("Cancelled");
             await browser.ScreenshotAsync(page, "tablet-desk-7-cancelled");

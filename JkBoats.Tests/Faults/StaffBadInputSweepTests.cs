@@ -111,11 +111,11 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
             }
             // Departure cancellation: a hostile move target first (must never cancel), then hostile reasons.
             var cancel = $"/staff/admin/departures/{cancelDeparture.DepartureId}/cancel";
-            // (An empty moveTo is the form's own "cancel them all" choice, posted last below.)
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                await PostAsync($"departure cancel moveTo={v}", cancel, "form.max-w-2xl", new() { ["reason"] = "Storm", ["moveTo"] = value });
-            }
+            // (Posted as confirmed, past the review step; "cancel" is the form's own "cancel them all" choice, posted last below.)
+            await PostAsync($"departure cancel moveTo={v}", cancel, "#cancel-form", new() { ["reason"] = "Storm", ["mode"] = "move:" + value, ["confirmed"] = "true" });
+            await PostAsync($"departure cancel mode={v}", cancel, "#cancel-form", new() { ["reason"] = "Storm", ["mode"] = value, ["confirmed"] = "true" });
+            await PostAsync($"departure cancel deadline={v}", cancel, "#cancel-form",
+                new() { ["reason"] = "Storm", ["mode"] = "choose", ["deadline"] = value, ["confirmed"] = "true" });
             var add = new Dictionary<string, string>
             {
                 ["email"] = $"sweep.{Guid.NewGuid():N}@jkboats.example", ["displayName"] = "Sweep Person", ["role"] = "agent", ["password"] = "a long enough password",
@@ -137,8 +137,8 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
         {
             if (!answers.Any(a => Accepted(a) && a.What.StartsWith("departure cancel reason", StringComparison.Ordinal)))
             {
-                await PostAsync($"departure cancel reason={Shorten(value)}", $"/staff/admin/departures/{cancelDeparture.DepartureId}/cancel", "form.max-w-2xl",
-                    new() { ["reason"] = value, ["moveTo"] = "" });
+                await PostAsync($"departure cancel reason={Shorten(value)}", $"/staff/admin/departures/{cancelDeparture.DepartureId}/cancel", "#cancel-form",
+                    new() { ["reason"] = value, ["mode"] = "cancel", ["confirmed"] = "true" });
             }
             if (!answers.Any(a => Accepted(a) && a.What.StartsWith("booking cancel reason", StringComparison.Ordinal)))
             {
@@ -157,7 +157,8 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
         Assert.True(serverErrors.Count == 0, "5xx: " + string.Join("; ", serverErrors));
         var refusedButWritten = answers.Where(a => !Accepted(a) && a.Changed).ToList();
         Assert.True(refusedButWritten.Count == 0, "refused but written: " + string.Join("; ", refusedButWritten));
-        var wrongAccepts = answers.Where(a => Accepted(a) && a.What.StartsWith("departure cancel moveTo", StringComparison.Ordinal)).ToList();
+        var wrongAccepts = answers.Where(a => Accepted(a) && (a.What.StartsWith("departure cancel moveTo", StringComparison.Ordinal)
+            || a.What.StartsWith("departure cancel mode", StringComparison.Ordinal) || a.What.StartsWith("departure cancel deadline", StringComparison.Ordinal))).ToList();
         Assert.True(wrongAccepts.Count == 0, "a hostile move target cancelled the departure: " + string.Join("; ", wrongAccepts));
         var seatsMisread = answers.Where(a => Accepted(a) && a.What.StartsWith("walk-in Counts[adult]=", StringComparison.Ordinal)).ToList();
         Assert.True(seatsMisread.Count == 0, "a hostile seat count was sold: " + string.Join("; ", seatsMisread));

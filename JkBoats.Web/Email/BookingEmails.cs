@@ -27,6 +27,8 @@ public sealed class BookingEmails(
         [EmailKinds.BookingMoved] = new(b => $"Booking moved: {b.Code}, now {b.Destination}, {b.Departure}", typeof(MovedEmail), typeof(MovedText)),
         [EmailKinds.BookingChanged] = new(b => $"Booking changed: {b.Code}, {b.Destination}, {b.Departure}", typeof(ChangedEmail), typeof(ChangedText)),
         [EmailKinds.BookingReminder] = new(b => $"Reminder: {b.Code}, {b.Destination}, {b.Departure}", typeof(ReminderEmail), typeof(ReminderText)),
+        [EmailKinds.WeatherChoice] = new(b => $"Departure cancelled, please choose: {b.Code}, {b.Destination}, {b.Departure}",
+            typeof(WeatherChoiceEmail), typeof(WeatherChoiceText), Ticket: false),
         [EmailKinds.DepartureChanged] = new(b => $"Departure changed: {b.Code}, {b.Destination}, now {b.Departure}", typeof(DepartureChangedEmail), typeof(DepartureChangedText)),
     };
 
@@ -45,7 +47,8 @@ public sealed class BookingEmails(
             EmailKinds.DepartureChanged => ChangesFor(booking, OutboxPayload.Read<DepartureChangedPayload>(email.Payload)),
             _ => [],
         };
-        var reason = email.Kind == EmailKinds.BookingCancelled ? await bookings.CancellationReasonAsync(booking.BookingId, ct) : null;
+        var weather = email.Kind == EmailKinds.WeatherChoice ? OutboxPayload.Read<WeatherChoicePayload>(email.Payload) : null;
+        var reason = email.Kind == EmailKinds.BookingCancelled ? await bookings.CancellationReasonAsync(booking.BookingId, ct) : weather?.Reason;
         var settings = options.Value;
         var domain = DomainOf(settings.From);
         var ticket = template.Ticket && booking.Status == BookingStatus.Confirmed;
@@ -54,7 +57,13 @@ public sealed class BookingEmails(
             // Derived from the outbox row, like the Message-ID, so building the row again gives the same HTML.
             QrContentId = ticket ? $"qr-{email.Id:N}@{domain}" : null,
             Changes = changes,
+            ChooseBy = weather is null ? null : Display.DayAndTime(calendar.ToLocal(weather.DeadlineUtc)),
+            DefaultAction = weather?.DefaultAction,
         };
+        if (weather is not null && booking.Status == BookingStatus.Confirmed)
+        {
+            model = model with { State = "Departure cancelled: waiting for your choice" };
+        }
 
         var message = new MimeMessage
         {

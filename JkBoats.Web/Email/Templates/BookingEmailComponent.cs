@@ -38,6 +38,11 @@ public sealed record BookingEmailModel(
 
     /// <summary>For a departure change: what changed, old and new, as the passenger sees it.</summary>
     public IReadOnlyList<ChangedValue> Changes { get; init; } = [];
+
+    /// <summary>For a weather choice: the local time until which the passenger can choose, and what happens otherwise.</summary>
+    public string? ChooseBy { get; init; }
+
+    public string? DefaultAction { get; init; }
 }
 
 public sealed record ChangedValue(string Label, string Old, string New);

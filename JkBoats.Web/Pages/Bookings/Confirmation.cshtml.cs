@@ -23,6 +23,13 @@ public sealed class ConfirmationModel(
 
     public DateTime LocalTime { get; private set; }
 
+    public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
+
+    /// <summary>The departure was cancelled and the booking waits for the customer's choice: no ticket, a link to choose.</summary>
+    public WeatherChoiceOffer? WeatherChoice { get; private set; }
+
+    public string? ManagePath { get; private set; }
+
     [BindProperty(SupportsGet = true, Name = "key")]
     public string? Key { get; set; }
 
@@ -42,6 +49,11 @@ public sealed class ConfirmationModel(
         Booking = booking;
         LocalTime = calendar.ToLocal(booking.DepartureTime);
         Operator = await operatorDetails.CurrentAsync(ct);
+        WeatherChoice = booking.Status == BookingStatus.Confirmed ? await bookings.WeatherChoiceAsync(booking.BookingId, calendar.UtcNow, ct) : null;
+        if (WeatherChoice is not null)
+        {
+            ManagePath = (await links.UrlForAsync(booking.BookingId, ct)).AbsolutePath;
+        }
         return Page();
     }
 

@@ -35,7 +35,10 @@ public sealed class ManageModel(
 
     public DateTime LocalCancelDeadline => LocalDeparture - Cutoff;
 
-    public bool CanCancel => Booking.Status == BookingStatus.Confirmed && Booking.DepartureTime - calendar.UtcNow >= Cutoff;
+    public bool CanCancel => Booking.Status == BookingStatus.Confirmed && WeatherChoice is null && Booking.DepartureTime - calendar.UtcNow >= Cutoff;
+
+    /// <summary>The departure was cancelled and the booking waits for the customer's choice (shown instead of changes and cancelling).</summary>
+    public WeatherChoiceOffer? WeatherChoice { get; private set; }
 
     /// <summary>Moving, taking passengers off and correcting names close at the same cut-off as cancelling.</summary>
     public bool CanChange => CanCancel;
@@ -179,6 +182,55 @@ public sealed class ManageModel(
         }
     }
 
+    /// <summary>The answer to a weather cancellation: one of the offered departures, or "cancel".</summary>
+    [EnableRateLimiting(Security.CancelRateLimit)]
+    public async Task<IActionResult> OnPostWeatherAsync(string token, string? choice, CancellationToken ct)
+    {
+        if (!await LoadAsync(token, ct))
+        {
+            return NotFound();
+        }
+        if (WeatherChoice is null)
+        {
+            Notice = "This booking's choice is already made; this page shows it as it stands.";
+            return this.SeeOther(Request.Path);
+        }
+        Guid? target = null;
+        if (choice != "cancel")
+        {
+            if (!Guid.TryParse(choice, out var picked))
+            {
+                return Refuse("weather", "Choose one of the departures, or to cancel. Nothing was changed.");
+            }
+            target = picked;
+        }
+        var outcome = await inventory.ChooseWeatherOptionAsync(Booking.BookingId, target, ChangedBy, ct);
+        if (outcome.Result == ChangeResult.Done)
+        {
+            var now = await bookings.GetAsync(Booking.BookingId, ct);
+            Notice = target is null
+                ? "Your booking is cancelled; there is nothing to pay. A confirmation email is on its way."
+                : $"Your booking is moved to {Display.DayAndTime(calendar.ToLocal(now?.DepartureTime ?? Booking.DepartureTime))}, {Display.Price(now?.TotalPrice ?? Booking.TotalPrice)} paid at the pier. An email with the new details is on its way.";
+            return this.SeeOther(Request.Path);
+        }
+        return outcome.Result switch
+        {
+            ChangeResult.TooLate => RefuseConflict("weather",
+                $"The time to choose ended at {Display.DayAndTime(calendar.ToLocal(WeatherChoice.DeadlineUtc))}. Please call the desk on {JkBoats.Web.Infrastructure.PhoneDisplay.Readable(Operator.Phone)} with your code."),
+            ChangeResult.NothingToChange => this.SeeOther(Request.Path),
+            ChangeResult.TargetNotBookable => RefuseConflict("weather", "That departure is not one of those offered, or no longer takes bookings. Choose another, or to cancel."),
+            _ => ChangeRefused("weather", outcome),
+        };
+    }
+
+    private IActionResult RefuseConflict(string section, string message)
+    {
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        ProblemSection = section;
+        Problem = message;
+        return Page();
+    }
+
     private IActionResult ChangeRefused(string section, ChangeOutcome outcome)
     {
         if (outcome.Result == ChangeResult.NotFound)
@@ -240,6 +292,7 @@ public sealed class ManageModel(
         LocalDeparture = calendar.ToLocal(booking.DepartureTime);
         ConfirmationKey = await links.ConfirmationKeyAsync(booking.BookingId, ct);
         Operator = await operatorDetails.CurrentAsync(ct);
+        WeatherChoice = booking.Status == BookingStatus.Confirmed ? await bookings.WeatherChoiceAsync(booking.BookingId, calendar.UtcNow, ct) : null;
         if (CanChange)
         {
             MoveOptions = await bookings.MoveOptionsAsync(booking.BookingId, calendar.UtcNow + Cutoff, 12, ct);

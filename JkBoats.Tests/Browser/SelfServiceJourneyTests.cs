@@ -103,4 +103,37 @@ public sealed class SelfServiceJourneyTests(BrowserFixture browser)
             "select status from waitlist_entries where lower(email) = @email", new { email }));
         Assert.Empty(await browser.Site.Data.InvariantViolationsAsync());
     }
+
+    [Theory(Timeout = 180_000)]
+    [InlineData("phone", 390, 844)]
+    [InlineData("desktop", 1280, 800)]
+    public async Task On_a_weather_morning_the_customer_opens_the_choice_link_and_takes_the_offered_departure(string name, int width, int height)
+    {
+        var storm = await browser.Site.Data.CreateDepartureAsync(capacity: 8, departureTime: DateTime.UtcNow.AddDays(1));
+        var offered = await browser.Site.Data.AddDepartureAsync(storm, DateTime.UtcNow.AddDays(2));
+        var booked = await Inventory.BookAsync(new BookingCommand(new ValidBooking(storm.DepartureId, 2,
+            new CustomerDetails("Gale Guest", $"gale-{Guid.NewGuid():N}@example.com", "+14155550125")), BookingChannel.Web, null), CancellationToken.None);
+        var bookingId = Assert.IsType<BookingOutcome.Confirmed>(booked).Booking.BookingId;
+        Assert.Equal(WeatherPlanResult.Done, (await Inventory.StartWeatherChoiceAsync(new WeatherPlanRequest(storm.DepartureId, "Gale warning",
+            [offered.DepartureId], DateTime.UtcNow.AddHours(3), WeatherDefault.Cancel, "admin@jkboats.example"), CancellationToken.None)).Result);
+        await using var tab = await browser.OpenAsync(width, height);
+        var page = tab.Page;
+
+        // The confirmation page is no ticket now and leads to the choice.
+        await page.GotoAsync(await ConfirmationPages.PathAsync(browser.Site.App.Services, bookingId));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This departure is cancelled" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("QR code") })).ToHaveCountAsync(0);
+        await browser.ScreenshotAsync(page, $"{name}-weather-1-confirmation");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Choose what happens to my booking" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This departure is cancelled: please choose" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#weather-reason")).ToHaveTextAsync("Gale warning");
+        await BrowserFixture.AssertAccessibleAsync(page);
+        await browser.ScreenshotAsync(page, $"{name}-weather-2-choice");
+        await page.Locator($"input[name=choice][value='{offered.DepartureId}']").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm my choice" }).ClickAsync();
+        await Expect(page.Locator("#manage-notice")).ToContainTextAsync("Your booking is moved to");
+        await Expect(page.Locator("#booking-status")).ToHaveTextAsync("Confirmed");
+        await browser.ScreenshotAsync(page, $"{name}-weather-3-moved");
+        Assert.Equal(new SeatState(8, 6, 2, 1), await browser.Site.Data.SeatStateAsync(offered.DepartureId));
+    }
 }

@@ -112,10 +112,10 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
             // Departure cancellation: a hostile move target first (must never cancel), then hostile reasons.
             var cancel = $"/staff/admin/departures/{cancelDeparture.DepartureId}/cancel";
             // (Posted as confirmed, past the review step; "cancel" is the form's own "cancel them all" choice, posted last below.)
-            await PostAsync($"departure cancel moveTo={v}", cancel, "#cancel-form", new() { ["reason"] = "Storm", ["mode"] = "move:" + value, ["confirmed"] = "true" });
-            await PostAsync($"departure cancel mode={v}", cancel, "#cancel-form", new() { ["reason"] = "Storm", ["mode"] = value, ["confirmed"] = "true" });
+            await PostAsync($"departure cancel moveTo={v}", cancel, "#cancel-form", new() { ["reason"] = "Storm", ["mode"] = "move:" + value, ["reviewed"] = "true" });
+            await PostAsync($"departure cancel mode={v}", cancel, "#cancel-form", new() { ["reason"] = "Storm", ["mode"] = value, ["reviewed"] = "true" });
             await PostAsync($"departure cancel deadline={v}", cancel, "#cancel-form",
-                new() { ["reason"] = "Storm", ["mode"] = "choose", ["deadline"] = value, ["confirmed"] = "true" });
+                new() { ["reason"] = "Storm", ["mode"] = "choose", ["deadline"] = value, ["reviewed"] = "true" });
             var add = new Dictionary<string, string>
             {
                 ["email"] = $"sweep.{Guid.NewGuid():N}@jkboats.example", ["displayName"] = "Sweep Person", ["role"] = "agent", ["password"] = "a long enough password",
@@ -138,7 +138,7 @@ public sealed class StaffBadInputSweepTests(AppFixture fixture, ITestOutputHelpe
             if (!answers.Any(a => Accepted(a) && a.What.StartsWith("departure cancel reason", StringComparison.Ordinal)))
             {
                 await PostAsync($"departure cancel reason={Shorten(value)}", $"/staff/admin/departures/{cancelDeparture.DepartureId}/cancel", "#cancel-form",
-                    new() { ["reason"] = value, ["mode"] = "cancel", ["confirmed"] = "true" });
+                    new() { ["reason"] = value, ["mode"] = "cancel", ["reviewed"] = "true" });
             }
             if (!answers.Any(a => Accepted(a) && a.What.StartsWith("booking cancel reason", StringComparison.Ordinal)))
             {

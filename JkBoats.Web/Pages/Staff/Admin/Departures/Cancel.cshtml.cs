@@ -52,7 +52,7 @@ public sealed class CancelModel(SeatInventory inventory, DeskRepository desk, De
     }
 
     public async Task<IActionResult> OnPostAsync(
-        Guid id, string? reason, string? mode, string[]? offered, string? deadline, string? defaultAction, bool confirmed,
+        Guid id, string? reason, string? mode, string[]? offered, string? deadline, string? defaultAction, bool reviewed,
         CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
@@ -118,7 +118,7 @@ public sealed class CancelModel(SeatInventory inventory, DeskRepository desk, De
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        if (!confirmed)
+        if (!reviewed)
         {
             Review = await desk.CancelImpactAsync(id, ct);
             return Page();

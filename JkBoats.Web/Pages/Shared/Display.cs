@@ -10,13 +10,16 @@ public static class Display
 
     public static string Time(DateTime local) => local.ToString("HH:mm", Culture);
 
-    public static string Day(DateTime local) => local.ToString("ddd d MMM", Culture);
+    /// <summary>The one way the site writes a day ("Saturday 5 December"), alone, in a range or before a time.</summary>
+    private const string DayFormat = "dddd d MMMM";
 
-    public static string LongDay(DateOnly day) => day.ToString("dddd d MMMM yyyy", Culture);
+    public static string Day(DateTime local) => local.ToString(DayFormat, Culture);
 
-    public static string ShortDay(DateOnly day) => day.ToString("ddd d MMM", Culture);
+    public static string LongDay(DateOnly day) => day.ToString(DayFormat, Culture);
 
-    public static string DayAndTime(DateTime local) => local.ToString("dddd d MMMM, HH:mm", Culture);
+    public static string ShortDay(DateOnly day) => day.ToString(DayFormat, Culture);
+
+    public static string DayAndTime(DateTime local) => local.ToString(DayFormat + ", HH:mm", Culture);
 
     public static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -80,11 +80,10 @@ public sealed class LockedTransaction(
             }
             catch (RetryTransactionException)
             {
-                if (++conflicts > settings.MaxTransactionRetries)
-                {
-                    return Busy(operation, "changed meanwhile", busy);
-                }
+                // The booking moved to another departure between reading where it was and locking it: another transaction committed,
+                // so this is progress, not a conflict. Try again (with its new departure) while the lock-wait budget lasts.
                 retryReason = "changed_meanwhile";
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10)), ct);
             }
             catch (NpgsqlException e) when (e.IsTransient && !ct.IsCancellationRequested)
             {

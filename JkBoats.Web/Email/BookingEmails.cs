@@ -32,11 +32,16 @@ public sealed class BookingEmails(
         [EmailKinds.DepartureChanged] = new(b => $"Departure changed: {b.Code}, {b.Destination}, now {b.Departure}", typeof(DepartureChangedEmail), typeof(DepartureChangedText)),
     };
 
+    /// <summary>Names the outbox kind on every message built here, the booking emails' and the waiting-list offer's alike.</summary>
+    public const string KindHeader = "X-JkBoats-Email";
+
     public async Task<MimeMessage> BuildAsync(ClaimedEmail email, CancellationToken ct)
     {
         if (email.Kind == EmailKinds.WaitlistOffer)
         {
-            return await waitlistEmails.BuildOfferAsync(email, ct);
+            var offer = await waitlistEmails.BuildOfferAsync(email, ct);
+            offer.Headers.Add(KindHeader, email.Kind);
+            return offer;
         }
         var template = Templates.GetValueOrDefault(email.Kind) ?? throw new UnsendableEmailException($"No template for email kind {email.Kind}");
         var booking = (email.BookingId is { } bookingId ? await bookings.GetAsync(bookingId, ct) : null)
@@ -74,7 +79,7 @@ public sealed class BookingEmails(
         message.From.Add(new MailboxAddress(settings.FromName, settings.From));
         message.To.Add(new MailboxAddress(booking.FullName, email.Recipient));
         message.Headers.Add("X-JkBoats-Booking", booking.ConfirmationCode);
-        message.Headers.Add("X-JkBoats-Email", email.Kind);
+        message.Headers.Add(KindHeader, email.Kind);
         var body = new BodyBuilder
         {
             TextBody = await renderer.TextAsync(template.Text, model),

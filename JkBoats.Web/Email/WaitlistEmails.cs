@@ -30,7 +30,6 @@ public sealed class WaitlistEmails(
         };
         message.From.Add(new MailboxAddress(settings.FromName, settings.From));
         message.To.Add(new MailboxAddress(entry.FullName, email.Recipient));
-        message.Headers.Add("X-JkBoats-Email", email.Kind);
         var text = string.Join("\n", [
             $"Hello {entry.FullName},",
             "",

@@ -215,20 +215,12 @@ public sealed class ManageModel(
         }
         return outcome.Result switch
         {
-            ChangeResult.TooLate => RefuseConflict("weather",
+            ChangeResult.TooLate => Refuse("weather", status: StatusCodes.Status409Conflict, message:
                 $"The time to choose ended at {Display.DayAndTime(calendar.ToLocal(WeatherChoice.DeadlineUtc))}. Please call the desk on {JkBoats.Web.Infrastructure.PhoneDisplay.Readable(Operator.Phone)} with your code."),
             ChangeResult.NothingToChange => this.SeeOther(Request.Path),
-            ChangeResult.TargetNotBookable => RefuseConflict("weather", "That departure is not one of those offered, or no longer takes bookings. Choose another, or to cancel."),
+            ChangeResult.TargetNotBookable => Refuse("weather", status: StatusCodes.Status409Conflict, message: "That departure is not one of those offered, or no longer takes bookings. Choose another, or to cancel."),
             _ => ChangeRefused("weather", outcome),
         };
-    }
-
-    private IActionResult RefuseConflict(string section, string message)
-    {
-        Response.StatusCode = StatusCodes.Status409Conflict;
-        ProblemSection = section;
-        Problem = message;
-        return Page();
     }
 
     private IActionResult ChangeRefused(string section, ChangeOutcome outcome)
@@ -263,15 +255,12 @@ public sealed class ManageModel(
         {
             Response.Headers.RetryAfter = "2";
         }
-        Response.StatusCode = status;
-        ProblemSection = section;
-        Problem = message;
-        return Page();
+        return Refuse(section, message, status);
     }
 
-    private IActionResult Refuse(string section, string message)
+    private IActionResult Refuse(string section, string message, int status = StatusCodes.Status400BadRequest)
     {
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        Response.StatusCode = status;
         ProblemSection = section;
         Problem = message;
         return Page();

@@ -130,58 +130,48 @@ public sealed class CancelModel(SeatInventory inventory, DeskRepository desk, De
     {
         var outcome = await inventory.StartWeatherChoiceAsync(new WeatherPlanRequest(
             id, Reason!, Offered, deadlineUtc, DefaultAction == "move" ? WeatherDefault.Move : WeatherDefault.Cancel, User.Actor()), ct);
-        switch (outcome.Result)
+        if (outcome.Result == WeatherPlanResult.Done)
         {
-            case WeatherPlanResult.Done:
-                TempData["Flash"] = $"Departure cancelled: {outcome.Bookings} bookings ({outcome.Passengers} passengers) asked to choose, {outcome.Emails} emails on their way.";
-                return RedirectToPage("/Staff/Departures/Weather", new { id });
-            case WeatherPlanResult.AlreadyCancelled:
-                Errors.Add("This departure is already cancelled.");
-                break;
-            case WeatherPlanResult.AlternativeNotBookable or WeatherPlanResult.NoAlternatives:
-                Errors.Add("One of the offered departures no longer takes bookings. Nothing was changed; pick again.");
-                break;
-            case WeatherPlanResult.DeadlineInvalid:
-                Errors.Add("The deadline for choosing has passed. Nothing was changed.");
-                break;
-            default:
-                Errors.Add("The departures are busy right now; please try again. Nothing was changed.");
-                break;
+            TempData["Flash"] = $"Departure cancelled: {outcome.Bookings} bookings ({outcome.Passengers} passengers) asked to choose, {outcome.Emails} emails on their way.";
+            return RedirectToPage("/Staff/Departures/Weather", new { id });
         }
-        Response.StatusCode = StatusCodes.Status409Conflict;
-        await LoadAsync(id, ct);
-        return Page();
+        return await RefusedAsync(id, outcome.Result switch
+        {
+            WeatherPlanResult.AlreadyCancelled => "This departure is already cancelled.",
+            WeatherPlanResult.AlternativeNotBookable or WeatherPlanResult.NoAlternatives => "One of the offered departures no longer takes bookings. Nothing was changed; pick again.",
+            WeatherPlanResult.DeadlineInvalid => "The deadline for choosing has passed. Nothing was changed.",
+            _ => Busy,
+        }, ct);
     }
 
     private async Task<IActionResult> CancelAllAsync(Guid id, CancellationToken ct)
     {
         var (outcome, _) = await inventory.CancelDepartureAsync(id, Reason!, MoveTo, User.Actor(), ct);
-        switch (outcome.Result)
+        if (outcome.Result == ScheduleResult.Done)
         {
-            case ScheduleResult.Done:
-                TempData["Flash"] = MoveTo is null
-                    ? $"Departure cancelled: {outcome.Count} bookings cancelled, {outcome.Booked} seats released."
-                    : $"Departure cancelled: {outcome.Count} bookings ({outcome.Booked} seats) moved.";
-                return RedirectToPage("/Staff/Departures/Manifest", new { id });
-            case ScheduleResult.NothingToChange:
-                Errors.Add("This departure is already cancelled.");
-                break;
-            case ScheduleResult.TargetTooSmall:
-                Errors.Add($"That departure has only {outcome.NewCapacity} seats free; {outcome.Booked} are needed. Nothing was changed.");
-                break;
-            case ScheduleResult.TargetNotBookable:
-                Errors.Add("That departure cannot take bookings any more. Nothing was changed.");
-                break;
-            case ScheduleResult.PersonsTooMany:
-                Errors.Add($"That departure may carry only {outcome.NewCapacity} more persons; {outcome.Booked} are booked here (infants included). Nothing was changed.");
-                break;
-            case ScheduleResult.FareNotSold:
-                Errors.Add("That departure does not sell every fare booked here (set its prices first). Nothing was changed.");
-                break;
-            default:
-                Errors.Add("The departures are busy right now; please try again. Nothing was changed.");
-                break;
+            TempData["Flash"] = MoveTo is null
+                ? $"Departure cancelled: {outcome.Count} bookings cancelled, {outcome.Booked} seats released."
+                : $"Departure cancelled: {outcome.Count} bookings ({outcome.Booked} seats) moved.";
+            return RedirectToPage("/Staff/Departures/Manifest", new { id });
         }
+        return await RefusedAsync(id, outcome.Result switch
+        {
+            ScheduleResult.NothingToChange => "This departure is already cancelled.",
+            ScheduleResult.TargetTooSmall => $"That departure has only {outcome.NewCapacity} seats free; {outcome.Booked} are needed. Nothing was changed.",
+            ScheduleResult.TargetNotBookable => "That departure cannot take bookings any more. Nothing was changed.",
+            ScheduleResult.PersonsTooMany =>
+                $"That departure may carry only {outcome.NewCapacity} more persons; {outcome.Booked} are booked here (infants included). Nothing was changed.",
+            ScheduleResult.FareNotSold => "That departure does not sell every fare booked here (set its prices first). Nothing was changed.",
+            _ => Busy,
+        }, ct);
+    }
+
+    private const string Busy = "The departures are busy right now; please try again. Nothing was changed.";
+
+    /// <summary>The inventory refused: say why, with the departures as they are now.</summary>
+    private async Task<IActionResult> RefusedAsync(Guid id, string error, CancellationToken ct)
+    {
+        Errors.Add(error);
         Response.StatusCode = StatusCodes.Status409Conflict;
         await LoadAsync(id, ct);
         return Page();

@@ -12,6 +12,13 @@ public enum BookingChannel
 
 public sealed record BookingCommand(ValidBooking Booking, BookingChannel Channel, string? IdempotencyKey)
 {
+    /// <summary>Who made the booking, for its history: the staff member's email at the desk; the channel otherwise.</summary>
+    public string? Actor { get; init; }
+
+    /// <summary>Taken at the desk with the sale: the whole price paid this way (<see cref="Payments.PaymentMethod"/>), in the booking's
+    /// transaction. Null: nothing paid yet.</summary>
+    public string? PaymentMethod { get; init; }
+
     /// <summary>What makes two requests "the same request" for an idempotency key.</summary>
     public static string Fingerprint(ValidBooking booking)
     {

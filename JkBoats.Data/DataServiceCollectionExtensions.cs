@@ -47,6 +47,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SeatInvariantWatchdog>();
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<OperatorRepository>();
+        services.AddSingleton<Payments.PaymentRepository>();
         return services;
     }
 }

@@ -42,12 +42,22 @@ public sealed class EmailOutbox(NpgsqlDataSource db)
     /// <summary>False when the claim was lost (the lease ran out and another worker took the row).</summary>
     public async Task<bool> MarkSentAsync(Guid id, string workerId, CancellationToken ct)
     {
+        // The booking's history gets the email in the same statement: it is in the history exactly when it counts as sent.
         const string sql = """
-            update email_outbox
-            set status = 'sent', sent_at = now(), claimed_until = null, last_error = null, updated_at = now()
-            where id = @id and claimed_by = @workerId and status = 'sending'
+            with sent as (
+                update email_outbox
+                set status = 'sent', sent_at = now(), claimed_until = null, last_error = null, updated_at = now()
+                where id = @id and claimed_by = @workerId and status = 'sending'
+                returning booking_id, kind, recipient
+            ), logged as (
+                insert into booking_events (booking_id, kind, actor, summary)
+                select booking_id, 'email_sent', 'system', 'Email sent: ' || replace(kind, '_', ' ') || ', to ' || recipient
+                from sent where booking_id is not null
+            )
+            select count(*)::int from sent
             """;
-        return await ExecuteAsync(sql, new { id, workerId }, ct) == 1;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { id, workerId }, cancellationToken: ct)) == 1;
     }
 
     public async Task<bool> MarkFailedAsync(Guid id, string workerId, string error, TimeSpan retryIn, CancellationToken ct)

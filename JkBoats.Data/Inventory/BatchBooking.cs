@@ -138,6 +138,16 @@ internal static class BatchBooking
                             @PYears::int[], @PNeeds::text[], @PNotes::text[], @PPrices::numeric[])
                      as p(booking_id, position, fare_type_id, takes_seat, full_name, birth_year, needs, needs_note, price)
                 where p.booking_id in (select id from booked)
+            ), paid as (
+                insert into payments (booking_id, kind, method, amount, taken_by)
+                select b.id, @PaymentKind, b.method, b.total_price, b.actor
+                from unnest(@Ids::uuid[], @Methods::text[], @Totals::numeric[], @Actors::text[]) as b(id, method, total_price, actor)
+                where b.method is not null and b.total_price > 0 and b.id in (select id from booked)
+            ), history as (
+                insert into booking_events (booking_id, kind, actor, summary)
+                select e.id, e.kind, e.actor, e.summary
+                from unnest(@EIds::uuid[], @EKinds::text[], @EActors::text[], @ESummaries::text[]) as e(id, kind, actor, summary)
+                where e.id in (select id from booked)
             ), queued as (
                 insert into email_outbox (kind, booking_id, recipient)
                 select @EmailKind, booked.id, booked.email
@@ -148,6 +158,7 @@ internal static class BatchBooking
             """;
         BookingCommand Command(NewBooking a) => batch[a.Index].Command;
         var aboard = accepted.SelectMany(a => a.Passengers.Select(p => (a.BookingId, p))).ToList();
+        var history = accepted.SelectMany(a => History(a, Command(a))).ToList();
         var createdAt = await scope.Connection.ExecuteScalarAsync<DateTime>(scope.Command(takeSeats, new
         {
             DepartureId = departureId,
@@ -176,6 +187,13 @@ internal static class BatchBooking
             PNeeds = aboard.Select(x => x.p.Needs).ToArray(),
             PNotes = aboard.Select(x => x.p.NeedsNote).ToArray(),
             PPrices = aboard.Select(x => x.p.Price).ToArray(),
+            PaymentKind = Payments.PaymentKind.Payment,
+            Methods = accepted.Select(a => Command(a).PaymentMethod).ToArray(),
+            Actors = accepted.Select(a => ActorOf(Command(a))).ToArray(),
+            EIds = history.Select(e => e.BookingId).ToArray(),
+            EKinds = history.Select(e => e.Kind).ToArray(),
+            EActors = history.Select(e => e.Actor).ToArray(),
+            ESummaries = history.Select(e => e.Summary).ToArray(),
         }));
         scope.EmailsQueued();
         if (beforeCommit is not null)
@@ -200,6 +218,39 @@ internal static class BatchBooking
         }
         return outcomes;
     }
+
+    /// <summary>Who made the booking, for its history and the payment: the staff member at the desk, else the channel.</summary>
+    private static string ActorOf(BookingCommand command) =>
+        command.Actor ?? command.Channel switch
+        {
+            BookingChannel.Api => "api",
+            BookingChannel.Desk => "desk",
+            _ => BookingCancellation.Customer,
+        };
+
+    /// <summary>The new booking's first history lines: what was booked, and the payment taken with the sale.</summary>
+    private static IEnumerable<BookingEvent> History(NewBooking booking, BookingCommand command)
+    {
+        var fares = string.Join(", ", booking.Passengers.GroupBy(p => p.FareName).Select(g => $"{g.Count()} {g.Key}"));
+        var where = command.Channel switch
+        {
+            BookingChannel.Desk => "at the desk",
+            BookingChannel.Api => "through the API",
+            _ => "online",
+        };
+        var actor = ActorOf(command);
+        yield return new BookingEvent(booking.BookingId, BookingEventKind.Created, actor,
+            $"Booked {Plural(booking.Passengers.Count, "passenger")} ({fares}), {Plural(booking.Seats, "seat")}, total {Money(booking.TotalPrice)}, {where}");
+        if (command.PaymentMethod is { } method && booking.TotalPrice > 0)
+        {
+            yield return new BookingEvent(booking.BookingId, BookingEventKind.Paid, actor,
+                $"Paid {Money(booking.TotalPrice)} by {Payments.PaymentMethod.Label(method).ToLowerInvariant()} with the sale");
+        }
+    }
+
+    internal static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    internal static string Money(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The booking's passengers at this departure's prices (read under its lock); without a list, that many adults at
     /// <c>price_per_seat</c>, the first named after the booker. Null when a passenger's fare is not sold on the departure.</summary>

@@ -28,6 +28,9 @@ public enum ChangeResult
 /// <summary>For <see cref="ChangeResult.NotEnoughSeats"/> the seats, for <see cref="ChangeResult.NotEnoughRoom"/> the persons on board.</summary>
 public sealed record ChangeOutcome(ChangeResult Result, int AvailableSeats = 0, int SeatsNeeded = 0)
 {
+    /// <summary>A cancel with a refund method: what was refunded with it.</summary>
+    public decimal Refunded { get; init; }
+
     public bool Succeeded => Result == ChangeResult.Done;
 }
 

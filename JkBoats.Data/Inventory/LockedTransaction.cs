@@ -122,7 +122,7 @@ public sealed class LockedTransaction(
 
 /// <summary>One attempt of a <see cref="LockedTransaction"/>: its connection and transaction, the departure locks (taken with the
 /// lock and statement timeouts in the same round trip) and the commit.</summary>
-public sealed class LockScope
+public sealed partial class LockScope
 {
     /// <summary>Prefix for the first statement of an attempt that takes its locks in its own SQL.</summary>
     public const string SetTimeouts = "select set_config('lock_timeout', @LockTimeout, true) || set_config('statement_timeout', @StatementTimeout, true);";

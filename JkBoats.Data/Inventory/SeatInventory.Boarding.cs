@@ -107,6 +107,15 @@ public sealed partial class SeatInventory
                 noShow = request.Action == BoardingAction.NoShow, undoNoShow = request.Action == BoardingAction.UndoNoShow, changing,
             }));
             await SyncBookingCheckInAsync(scope, request.BookingId, request.ChangedBy);
+            var whom = one is null ? BatchBooking.Plural(changing.Length, "passenger") : one.FullName ?? "an unnamed passenger";
+            var (kind, summary) = request.Action switch
+            {
+                BoardingAction.CheckIn => (BookingEventKind.CheckedIn, $"Checked in {whom}"),
+                BoardingAction.UndoCheckIn => (BookingEventKind.CheckInUndone, $"Check-in undone for {whom}"),
+                BoardingAction.NoShow => (BookingEventKind.NoShow, $"Marked {whom} no-show"),
+                _ => (BookingEventKind.NoShowUndone, $"No-show undone for {whom}"),
+            };
+            await scope.RecordAsync(request.BookingId, kind, request.ChangedBy, summary);
             await scope.CommitAsync();
             return answer(BoardingResult.Done, changing.Length);
         }, () => new BoardingOutcome(BoardingResult.Busy), ct);

@@ -44,6 +44,12 @@ public sealed partial class SeatInventory
                 return new ChangeOutcome(ChangeResult.PartyInvalid);
             }
 
+            const string leaving = """
+                select string_agg(coalesce(p.full_name, 'unnamed') || ' (' || lower(f.name) || ')', ', ' order by p.position)
+                from passengers p join fare_types f on f.id = p.fare_type_id
+                where p.booking_id = @bookingId and p.position = any(@positions)
+                """;
+            var who = await scope.Connection.ExecuteScalarAsync<string>(scope.Command(leaving, new { bookingId, positions = positions.ToArray() }));
             const string remove = """
                 delete from passengers where booking_id = @bookingId and position = any(@positions);
                 update bookings
@@ -59,6 +65,9 @@ public sealed partial class SeatInventory
                 bookingId, positions = positions.ToArray(), seats, persons = staying.Count, changedBy, departureId = booking.DepartureId,
                 freedSeats = booking.SeatsBooked - seats, freedPersons = booking.Persons - staying.Count,
             }));
+            var newTotal = await scope.Connection.ExecuteScalarAsync<decimal>(scope.Command("select total_price from bookings where id = @bookingId", new { bookingId }));
+            await scope.RecordAsync(bookingId, BookingEventKind.PassengersRemoved, changedBy,
+                $"Took off {who}; {BatchBooking.Plural(booking.SeatsBooked - seats, "seat")} back on sale, total {BatchBooking.Money(booking.TotalPrice)} → {BatchBooking.Money(newTotal)}");
             await OfferReleasedSeatsAsync(scope, booking.DepartureId);
             await scope.QueueEmailsAsync(EmailKinds.BookingChanged, [bookingId]);
             await scope.CommitAsync();
@@ -124,6 +133,8 @@ public sealed partial class SeatInventory
                 bookingId, changedBy, positions = changes.Select(c => (short)c.Position).ToArray(), names = changes.Select(c => c.Name).ToArray(),
                 leadName = changes.FirstOrDefault(c => c.Position == lead).Name,
             }));
+            await scope.RecordAsync(bookingId, BookingEventKind.NamesCorrected, changedBy,
+                "Names corrected: " + string.Join(", ", changes.Select(c => $"{c.Old ?? "unnamed"} → {c.Name ?? "unnamed"}")));
             await scope.QueueEmailsAsync(EmailKinds.BookingChanged, [bookingId]);
             await scope.CommitAsync();
             _log.LogInformation("Corrected {Count} passenger names on booking {BookingId}", changes.Count, bookingId);

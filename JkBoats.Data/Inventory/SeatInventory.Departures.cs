@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace JkBoats.Data.Inventory;
 
-public sealed record DepartureEdit(DateTime DepartureTimeUtc, decimal PricePerSeat, Guid BoatId, string Destination);
+public sealed record DepartureEdit(DateTime DepartureTimeUtc, decimal PricePerSeat, Guid BoatId, string Destination)
+{
+    /// <summary>Who edited it, for the history of the bookings on it.</summary>
+    public string ChangedBy { get; init; } = "staff";
+}
 
 public sealed partial class SeatInventory
 {
@@ -62,7 +66,7 @@ public sealed partial class SeatInventory
                 edit.DepartureTimeUtc, edit.PricePerSeat, edit.Destination, edit.BoatId, capacity, booked, maxPersons,
                 bookedPersons = current.BookedPersons, departureId,
             }));
-            await QueueDepartureChangedAsync(scope, departureId, before);
+            await QueueDepartureChangedAsync(scope, departureId, before, edit.ChangedBy);
             // A larger boat (or a departure moved later) may free seats for the waiting list.
             await OfferReleasedSeatsAsync(scope, departureId);
             await scope.CommitAsync();
@@ -146,6 +150,10 @@ public sealed partial class SeatInventory
                 where departure_id = @departureId and status in ('waiting', 'offered');
                 """;
             await scope.Connection.ExecuteAsync(scope.Command(cancelDeparture, new { reason, departureId, cancelled = DepartureStatus.Cancelled.Name() }));
+            await scope.RecordAsync(affected, moveTo is null ? BookingEventKind.Cancelled : BookingEventKind.Moved, changedBy,
+                moveTo is null
+                    ? $"Cancelled with the whole departure: {reason}"
+                    : $"Moved with the whole departure from {Describe(source.Destination, source.DepartureTime)} to {Describe(rows.Single(r => r.Id == moveTo).Destination, rows.Single(r => r.Id == moveTo).DepartureTime)}: {reason}");
             await scope.QueueEmailsAsync(moveTo is null ? EmailKinds.BookingCancelled : EmailKinds.BookingMoved, affected);
             await scope.CommitAsync();
             _log.LogInformation("Cancelled departure {DepartureId}: {Bookings} bookings {Action}", departureId, affected.Count, moveTo is null ? BookingStatus.Cancelled.Name() : "moved");

@@ -156,7 +156,10 @@ public sealed partial class SeatInventory
                 .ToList();
             var command = new BookingCommand(
                 new ValidBooking(entry.DepartureId, entry.Seats, new CustomerDetails(entry.FullName, entry.Email, entry.Phone), party),
-                BookingChannel.Web, $"waitlist:{entryId:N}");
+                BookingChannel.Web, $"waitlist:{entryId:N}")
+            {
+                Actor = "customer (waiting list)",
+            };
             var pending = new PendingBooking(command, BookingCommand.Fingerprint(command.Booking), _clock.GetTimestamp());
             Guid? bookingId = null;
             var outcomes = await BatchBooking.DecideAsync(scope, [pending], UtcNow, _log, async ids =>

@@ -17,14 +17,23 @@ public sealed partial class SeatInventory
     private readonly ILogger<SeatInventory> _log;
     private readonly BookingQueue _queue;
     private readonly IOptions<JkBoatsOptions> _options;
+    private readonly TimeZoneInfo _zone;
 
     public SeatInventory(LockedTransaction locked, IOptions<JkBoatsOptions> options, TimeProvider clock, OpsMetrics metrics, ILogger<SeatInventory> log)
     {
         (_locked, _clock, _metrics, _log, _options) = (locked, clock, metrics, log, options);
+        _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
         _queue = new BookingQueue(DecideBatchAsync, () => options.Value.BookingBatchSize);
     }
 
     private DateTime UtcNow => _clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>A departure as the history names it: "Island A, Sat 5 Dec 09:00" in the operator's time.</summary>
+    private string Describe(string destination, DateTime departureTimeUtc) => $"{destination}, {Local(departureTimeUtc)}";
+
+    /// <summary>"Sat 5 Dec 09:00" in the operator's time zone.</summary>
+    private string Local(DateTime utc) =>
+        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone).ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Books the request, coalesced with concurrent requests for the same departure into one transaction.</summary>
     public async Task<BookingOutcome> BookAsync(BookingCommand command, CancellationToken ct)
@@ -58,8 +67,10 @@ public sealed partial class SeatInventory
         }
     }
 
-    /// <summary>Cancels a confirmed booking and returns its seats. With a cut-off, refuses once departure is nearer than it.</summary>
-    public async Task<ChangeOutcome> CancelBookingAsync(Guid bookingId, string reason, string changedBy, TimeSpan? cutoff, CancellationToken ct) =>
+    /// <summary>Cancels a confirmed booking and returns its seats. With a cut-off, refuses once departure is nearer than it. With a
+    /// refund method (the desk), whatever was paid is refunded that way in the same transaction; without, it shows as a refund due.</summary>
+    public async Task<ChangeOutcome> CancelBookingAsync(
+        Guid bookingId, string reason, string changedBy, TimeSpan? cutoff, CancellationToken ct, string? refundMethod = null) =>
         Counted("cancel", await _locked.RunAsync("cancel_booking", async scope =>
         {
             var found = await LockBookingAsync(scope, bookingId);
@@ -77,9 +88,15 @@ public sealed partial class SeatInventory
             }
 
             await CancelWithinAsync(scope, bookingId, booking, reason, changedBy);
+            var refunded = 0m;
+            if (refundMethod is not null && (await scope.BalanceAsync(bookingId)).RefundDue is > 0 and var due)
+            {
+                await scope.InsertPaymentAsync(bookingId, Payments.PaymentKind.Refund, refundMethod, due, changedBy, "with the cancellation");
+                refunded = due;
+            }
             await scope.CommitAsync();
             _log.LogInformation("Cancelled booking {BookingId} on {DepartureId}, {Seats} seats returned", bookingId, booking.DepartureId, booking.SeatsBooked);
-            return new ChangeOutcome(ChangeResult.Done);
+            return new ChangeOutcome(ChangeResult.Done) { Refunded = refunded };
         }, () => new ChangeOutcome(ChangeResult.Busy), ct));
 
     /// <summary>Moves a confirmed booking to another departure, all or nothing; the price follows the new departure.</summary>
@@ -157,6 +174,8 @@ public sealed partial class SeatInventory
                 return new CheckInOutcome(CheckInResult.NothingToChange, booking);
             }
             var checkedInAt = await SyncBookingCheckInAsync(scope, booking.BookingId, request.ChangedBy);
+            await scope.RecordAsync(booking.BookingId, request.CheckedIn ? BookingEventKind.CheckedIn : BookingEventKind.CheckInUndone,
+                request.ChangedBy, request.CheckedIn ? $"Checked in ({BatchBooking.Plural(changed, "passenger")})" : $"Check-in undone ({BatchBooking.Plural(changed, "passenger")})");
             await scope.CommitAsync();
             return new CheckInOutcome(CheckInResult.Done, booking with { CheckedInAt = checkedInAt });
         }, () => new CheckInOutcome(CheckInResult.Busy), ct);
@@ -174,7 +193,7 @@ public sealed partial class SeatInventory
         }
         var departures = await scope.LockDeparturesAsync([departureId.Value, .. alsoLock.Where(id => id != departureId)]);
         var booking = await scope.Connection.QuerySingleAsync<LockedBooking>(scope.Command(
-            "select departure_id, status, seats_booked, persons from bookings where id = @bookingId for update", new { bookingId }));
+            "select departure_id, status, seats_booked, persons, total_price from bookings where id = @bookingId for update", new { bookingId }));
         if (booking.DepartureId != departureId)
         {
             return await LockScope.RetryAsync<(IReadOnlyList<LockedDeparture>, LockedBooking)?>();
@@ -207,6 +226,8 @@ public sealed partial class SeatInventory
         }));
         await OfferReleasedSeatsAsync(scope, booking.DepartureId);
         await DecideWeatherChoiceAsync(scope, bookingId, null, changedBy);
+        await scope.RecordAsync(bookingId, BookingEventKind.Cancelled, changedBy,
+            $"Cancelled, {BatchBooking.Plural(booking.SeatsBooked, "seat")} back on sale" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}"));
         await scope.QueueEmailsAsync(EmailKinds.BookingCancelled, [bookingId]);
     }
 
@@ -260,11 +281,16 @@ public sealed partial class SeatInventory
             bookingId, targetDepartureId, changedBy, seats = booking.SeatsBooked, persons = booking.Persons, sourceId = booking.DepartureId,
         }));
         await scope.RepriceAsync([bookingId], targetDepartureId);
+        var source = departures.Single(d => d.Id == booking.DepartureId);
+        var newTotal = await scope.Connection.ExecuteScalarAsync<decimal>(scope.Command("select total_price from bookings where id = @bookingId", new { bookingId }));
+        await scope.RecordAsync(bookingId, BookingEventKind.Moved, changedBy,
+            $"Moved from {Describe(source.Destination, source.DepartureTime)} to {Describe(target.Destination, target.DepartureTime)}"
+            + (newTotal == booking.TotalPrice ? "" : $", total {BatchBooking.Money(booking.TotalPrice)} → {BatchBooking.Money(newTotal)}"));
         await OfferReleasedSeatsAsync(scope, booking.DepartureId);
         await DecideWeatherChoiceAsync(scope, bookingId, targetDepartureId, changedBy);
         await scope.QueueEmailsAsync(EmailKinds.BookingMoved, [bookingId]);
         return new ChangeOutcome(ChangeResult.Done);
     }
 
-    private sealed record LockedBooking(Guid DepartureId, BookingStatus Status, int SeatsBooked, int Persons);
+    private sealed record LockedBooking(Guid DepartureId, BookingStatus Status, int SeatsBooked, int Persons, decimal TotalPrice);
 }

@@ -115,6 +115,14 @@ public sealed class TestData(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<Guid>("""
+            with money as (
+                select bk.id as booking_id,
+                       coalesce((select sum(amount) from payments p where p.booking_id = bk.id and p.kind = 'payment'), 0) as paid,
+                       coalesce((select sum(amount) from payments p where p.booking_id = bk.id and p.kind = 'refund'), 0) as refunded,
+                       (select count(*) from payments p where p.booking_id = bk.id) as money_rows,
+                       (select count(*) from booking_events e where e.booking_id = bk.id and e.kind in ('paid', 'refunded')) as money_events
+                from bookings bk
+            )
             select d.id
             from departures d
             left join bookings b on b.departure_id = d.id and b.status = 'confirmed'
@@ -130,6 +138,9 @@ public sealed class TestData(NpgsqlDataSource db)
             select p.departure_id
             from weather_choices c join weather_plans p on p.id = c.plan_id join bookings bk on bk.id = c.booking_id
             where c.state = 'waiting' and (bk.status <> 'confirmed' or bk.departure_id <> p.departure_id)
+            union
+            select bk.departure_id from bookings bk join money m on m.booking_id = bk.id
+            where m.refunded > m.paid or m.money_rows <> m.money_events
             """);
         return rows.AsList();
     }

@@ -30,6 +30,25 @@ public static class Display
         _ => $"{Math.Round(span.TotalMinutes):0} minutes",
     };
 
+    /// <summary>A booking's balance in one phrase for staff: "Owes $20.00", "Paid in full", "Refund due $50.00", "Nothing to pay".</summary>
+    public static string Balance(JkBoats.Data.Payments.Balance balance) => balance switch
+    {
+        { Owed: > 0 } => $"Owes {Price(balance.Owed)}",
+        { RefundDue: > 0 } => $"Refund due {Price(balance.RefundDue)}",
+        { Due: 0, Net: 0 } => "Nothing to pay",
+        _ => "Paid in full",
+    };
+
+    /// <summary>The same phrase for the customer: what is left to pay at the pier, paid, or owed back to them.</summary>
+    public static string CustomerBalance(JkBoats.Data.Payments.Balance balance) => balance switch
+    {
+        { Owed: > 0, Net: 0 } => $"To pay at the desk or on boarding: {Price(balance.Owed)}",
+        { Owed: > 0 } => $"Paid {Price(balance.Net)}; still to pay: {Price(balance.Owed)}",
+        { RefundDue: > 0 } => $"Refund due to you: {Price(balance.RefundDue)}",
+        { Due: 0, Net: 0 } => "Nothing to pay",
+        _ => $"Paid in full ({Price(balance.Net)})",
+    };
+
     public static string Seats(int count) => count == 1 ? "1 seat" : $"{count} seats";
 
     /// <summary>"Adult × 2, Child × 1, Infant × 1": a booking's passengers counted per fare, in the fares' order, without names.</summary>

@@ -5,7 +5,9 @@ using JkBoats.Data.Departures;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Email;
 using JkBoats.Data.Inventory;
+using JkBoats.Data.Payments;
 using JkBoats.Web.Infrastructure;
+using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,13 +15,23 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace JkBoats.Web.Pages.Staff.Bookings;
 
 public sealed class DetailsModel(
-    DeskRepository desk, DepartureRepository departures, SeatInventory inventory, OperatorCalendar calendar, OutboxSignal outbox) : PageModel
+    DeskRepository desk, DepartureRepository departures, SeatInventory inventory, OperatorCalendar calendar, OutboxSignal outbox,
+    PaymentRepository payments) : PageModel
 {
     public DeskBooking Booking { get; private set; } = null!;
 
     public IReadOnlyList<DepartureListing> MoveTargets { get; private set; } = [];
 
     public IReadOnlyList<BookingEmail> Emails { get; private set; } = [];
+
+    public Balance Balance { get; private set; } = new(0, 0, 0);
+
+    public IReadOnlyList<PaymentRow> Payments { get; private set; } = [];
+
+    public IReadOnlyList<HistoryRow> History { get; private set; } = [];
+
+    /// <summary>The payment form's field that failed, to focus and describe it.</summary>
+    public string? PaymentField { get; private set; }
 
     public bool JustSold { get; private set; }
 
@@ -45,16 +57,26 @@ public sealed class DetailsModel(
         return outcome.Succeeded ? RedirectToPage(new { id }) : await ShowProblemAsync(id, OutcomeMessages.CheckIn(outcome, null, Local), ct);
     }
 
-    public async Task<IActionResult> OnPostCancelAsync(Guid id, string? reason, CancellationToken ct)
+    public async Task<IActionResult> OnPostCancelAsync(Guid id, string? reason, string? refundMethod, CancellationToken ct)
     {
         reason = reason?.Trim();
         if (string.IsNullOrEmpty(reason) || reason.Length > 500 || !PlainText.IsClean(reason))
         {
             return await ShowProblemAsync(id, "Give a reason for the cancellation (up to 500 characters, no invisible or direction characters).", ct);
         }
-        var outcome = await inventory.CancelBookingAsync(id, reason, User.Actor(), cutoff: null, ct);
+        if (string.IsNullOrEmpty(refundMethod))
+        {
+            refundMethod = null; // nothing refunded now: the balance shows the refund due
+        }
+        else if (!PaymentMethod.IsKnown(refundMethod))
+        {
+            return await ShowProblemAsync(id, "Choose how the money goes back: cash, card, other, or not now.", ct, StatusCodes.Status400BadRequest);
+        }
+        var outcome = await inventory.CancelBookingAsync(id, reason, User.Actor(), cutoff: null, ct, refundMethod);
         return outcome.Result switch
         {
+            ChangeResult.Done when outcome.Refunded > 0 =>
+                Flash(id, $"Booking cancelled and its seats returned. Give back {Display.Price(outcome.Refunded)} by {PaymentMethod.Label(refundMethod!).ToLowerInvariant()}."),
             ChangeResult.Done => Flash(id, "Booking cancelled and its seats returned."),
             ChangeResult.NothingToChange => Flash(id, "This booking was already cancelled; nothing changed."),
             ChangeResult.NotFound => NotFound(),
@@ -73,6 +95,47 @@ public sealed class DetailsModel(
         };
     }
 
+    /// <summary>Takes money for the booking, or gives it back (<paramref name="kind"/> payment or refund).</summary>
+    public async Task<IActionResult> OnPostPaymentAsync(Guid id, string? kind, string? method, string? amount, string? note, CancellationToken ct)
+    {
+        kind = kind is PaymentKind.Refund ? PaymentKind.Refund : PaymentKind.Payment;
+        if (!PaymentMethod.IsKnown(method))
+        {
+            return await PaymentProblemAsync(id, "method", "Choose how it was paid: cash, card or other.", ct);
+        }
+        if (MoneyInput.Parse(amount) is not { } value)
+        {
+            return await PaymentProblemAsync(id, "amount", "Type the amount as a number above zero with at most two decimals, with a point: 12.50.", ct);
+        }
+        note = note?.Trim();
+        if (note is { Length: > 200 } || note is not null && !PlainText.IsClean(note))
+        {
+            return await PaymentProblemAsync(id, "note", "The note is up to 200 characters, without invisible or direction characters.", ct);
+        }
+        var outcome = await inventory.TakePaymentAsync(new PaymentRequest(id, kind, method!, value, User.Actor(), note), ct);
+        var what = kind == PaymentKind.Payment ? "Payment" : "Refund";
+        return outcome.Result switch
+        {
+            PaymentResult.Done => Flash(id, $"{what} of {Display.Price(value)} by {PaymentMethod.Label(method!).ToLowerInvariant()} recorded. {Display.Balance(outcome.Balance!)}."),
+            PaymentResult.NotFound => NotFound(),
+            PaymentResult.NotConfirmed => await PaymentProblemAsync(id, "amount", "This booking is cancelled: there is nothing to pay. Nothing was recorded.", ct, StatusCodes.Status409Conflict),
+            PaymentResult.MoreThanOwed => await PaymentProblemAsync(id, "amount",
+                outcome.Balance!.Owed == 0 ? "This booking owes nothing; nothing was recorded." : $"That is more than the {Display.Price(outcome.Balance.Owed)} still owed; nothing was recorded.",
+                ct, StatusCodes.Status409Conflict),
+            PaymentResult.MoreThanPaid => await PaymentProblemAsync(id, "amount",
+                $"At most {Display.Price(outcome.Balance!.Net)} was paid and not refunded; nothing was recorded.", ct, StatusCodes.Status409Conflict),
+            PaymentResult.InvalidAmount => await PaymentProblemAsync(id, "amount", "Type an amount above zero with at most two decimals.", ct),
+            PaymentResult.UnknownMethod => await PaymentProblemAsync(id, "method", "Choose how it was paid: cash, card or other.", ct),
+            _ => await PaymentProblemAsync(id, "amount", "The booking is busy right now; nothing was recorded. Please try again.", ct, StatusCodes.Status503ServiceUnavailable),
+        };
+    }
+
+    private Task<IActionResult> PaymentProblemAsync(Guid id, string field, string problem, CancellationToken ct, int status = StatusCodes.Status400BadRequest)
+    {
+        PaymentField = field;
+        return ShowProblemAsync(id, problem, ct, status);
+    }
+
     public async Task<IActionResult> OnPostResendAsync(Guid id, CancellationToken ct)
     {
         if (!await desk.QueueResendAsync(id, ct))
@@ -89,10 +152,18 @@ public sealed class DetailsModel(
         return RedirectToPage(new { id });
     }
 
-    private async Task<IActionResult> ShowProblemAsync(Guid id, string problem, CancellationToken ct)
+    private async Task<IActionResult> ShowProblemAsync(Guid id, string problem, CancellationToken ct, int? status = null)
     {
         Problem = problem;
-        return await LoadAsync(id, ct) ? Page() : NotFound();
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        if (status is { } code)
+        {
+            Response.StatusCode = code;
+        }
+        return Page();
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
@@ -104,6 +175,9 @@ public sealed class DetailsModel(
         }
         Booking = booking;
         Emails = await desk.EmailsAsync(id, ct);
+        Balance = await payments.BalanceAsync(id, ct) ?? Balance;
+        Payments = await payments.PaymentsAsync(id, ct);
+        History = await payments.HistoryAsync(id, ct);
         var now = calendar.UtcNow;
         MoveTargets = (await departures.SearchAsync(new DepartureSearch(null, now, now.AddDays(30), 300), ct, ReadFrom.Primary))
             .Where(d => d.DepartureId != booking.DepartureId && d.AvailableSeats >= booking.SeatsBooked)

@@ -2,6 +2,7 @@ using JkBoats.Data;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Inventory;
 using JkBoats.Data.Schedule;
+using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -58,7 +59,7 @@ public sealed class EditModel(ScheduleRepository schedule, ScheduleInput input, 
         {
             return Page();
         }
-        var outcome = await inventory.EditDepartureAsync(id, new DepartureEdit(utc, amount!.Value, boatId, where!), ct);
+        var outcome = await inventory.EditDepartureAsync(id, new DepartureEdit(utc, amount!.Value, boatId, where!) { ChangedBy = User.Actor() }, ct);
         switch (outcome.Result)
         {
             case ScheduleResult.Done:

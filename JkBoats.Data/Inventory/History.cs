@@ -15,7 +15,7 @@ public static class BookingEventKind
     public const string Moved = "moved";
     public const string PassengersRemoved = "passengers_removed";
     public const string NamesCorrected = "names_corrected";
-    public const string Cancelled = "cancelled";
+    public const string Cancelled = StatusSql.Cancelled;
     public const string DepartureChanged = "departure_changed";
     public const string WeatherChoiceOffered = "weather_choice_offered";
     public const string EmailSent = "email_sent";

@@ -71,7 +71,8 @@ public sealed class BookingEmailContentTests
             var pier = app.Services.GetRequiredService<OperatorRepository>().Defaults.PierAddress;
             Assert.Contains($"by {arriveBy}, 25 minutes before departure: {pier}.", html.QuerySelector("#arrive-by")!.ParentElement!.TextContent);
             Assert.Contains(text, line => line.Contains($"please be at the pier by {arriveBy}, 25 minutes before departure: {pier}.", StringComparison.Ordinal));
-            Assert.Equal(kind == "confirmed" ? "$40.00 (pay at the desk or on boarding)" : "$60.00 (pay at the desk or on boarding)", details["Total"]);
+            Assert.Equal(kind == "confirmed" ? "$40.00" : "$60.00", details["Total"]);
+            Assert.Equal(kind == "confirmed" ? "To pay at the desk or on boarding: $40.00" : "To pay at the desk or on boarding: $60.00", details["Payment"]);
             Assert.Contains($"Total:        {details["Total"]}", text);
             Assert.DoesNotContain("15 minutes", html.Body!.TextContent);
             Assert.DoesNotContain("15 minutes", message.TextBody);

@@ -45,12 +45,14 @@ public sealed class ChangeEmailTests
         Assert.Equal(("Confirmed", "2 seats", departs), (details["Status"], details["Seats"], details["Departure"]));
         Assert.Equal(["Ana Change, Adult, $25.00", "Rui Change, Child, $12.50"],
             html.QuerySelectorAll("#passengers div").Select(line => line.TextContent).ToArray());
-        Assert.Equal("$37.50 (pay at the desk or on boarding)", details["Total"]);
+        Assert.Equal("$37.50", details["Total"]);
+        Assert.Equal("To pay at the desk or on boarding: $37.50", details["Payment"]);
         var text = LinesOf(message);
         Assert.Contains("Passenger:    Ana Change, Adult, $25.00", text);
         Assert.Contains("Passenger:    Rui Change, Child, $12.50", text);
         Assert.DoesNotContain(text, line => line.Contains("Bo Change", StringComparison.Ordinal));
-        Assert.Contains("Total:        $37.50 (pay at the desk or on boarding)", text);
+        Assert.Contains("Total:        $37.50", text);
+        Assert.Contains("Payment:      To pay at the desk or on boarding: $37.50", text);
         var manageUrl = (await app.Services.GetRequiredService<ManageLinks>().UrlForAsync(bookingId, CancellationToken.None)).AbsoluteUri;
         Assert.Equal(manageUrl, html.QuerySelector("a#manage-link")!.GetAttribute("href"));
         Assert.Contains($"View, print or show your booking: {manageUrl}", text);
@@ -138,7 +140,7 @@ public sealed class ChangeEmailTests
         Assert.Equal([("Boat", departure.BoatName, otherBoat.BoatName), ("Destination", departure.Destination, "Turtle Cove")], changes);
         Assert.Contains($"Boat: {departure.BoatName} → {otherBoat.BoatName}", LinesOf(message));
         // The booking keeps the price it was sold at, so the total is not news either.
-        Assert.Equal("$50.00 (pay at the desk or on boarding)", DetailRows(await HtmlOf(message))["Total"]);
+        Assert.Equal("$50.00", DetailRows(await HtmlOf(message))["Total"]);
     }
 
     private static async Task<int> CountAsync(EmailTestBed bed, Guid bookingId, string kind)

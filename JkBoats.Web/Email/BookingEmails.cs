@@ -2,6 +2,7 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using JkBoats.Data.Operator;
+using JkBoats.Data.Payments;
 using JkBoats.Web.Email.Templates;
 using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Pages.Shared;
@@ -15,7 +16,7 @@ public sealed class UnsendableEmailException(string reason) : Exception(reason);
 
 public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
-    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails)
+    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails, PaymentRepository payments)
 {
     /// <param name="Ticket">The email carries the booking as a ticket (QR code and calendar file) while it is confirmed.</param>
     private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text, bool Ticket = true);
@@ -140,6 +141,7 @@ public sealed class BookingEmails(
         var company = await operatorDetails.CurrentAsync(ct);
         var arriveBefore = company.ArriveBefore;
         var manage = await manageLinks.UrlForAsync(booking.BookingId, ct);
+        var balance = await payments.BalanceAsync(booking.BookingId, ct);
         return new BookingEmailModel(
             Code: booking.ConfirmationCode,
             Name: booking.FullName,
@@ -155,6 +157,7 @@ public sealed class BookingEmails(
             Reason: string.IsNullOrWhiteSpace(reason) ? "not given" : reason)
         {
             Operator = company,
+            Payment = balance is null ? "pay at the desk or on boarding" : Display.CustomerBalance(balance),
             State = booking.Status == BookingStatus.Confirmed ? "Confirmed" : "Cancelled",
             CancelledByCustomer = booking.Cancellation?.ByCustomer == true,
             Passengers = (booking.Passengers ?? [])

@@ -30,6 +30,10 @@ public sealed record BookingEmailModel(
     /// <summary>For a cancellation: the customer cancelled it themselves (else the operator did, <see cref="Reason"/> says why).</summary>
     public bool CancelledByCustomer { get; init; }
 
+    /// <summary>Where the money stands, for the customer: "To pay at the desk or on boarding: $50.00", "Paid in full ($50.00)",
+    /// "Refund due to you: $20.00"...</summary>
+    public string Payment { get; init; } = "pay at the desk or on boarding";
+
     /// <summary>"Confirmed" or "Cancelled": the booking as it stands when the email is built.</summary>
     public string State { get; init; } = "Confirmed";
 

@@ -4,6 +4,7 @@ using JkBoats.Data.Email;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using JkBoats.Data.Operator;
+using JkBoats.Data.Payments;
 using JkBoats.Web.Email;
 using JkBoats.Web.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -14,9 +15,12 @@ namespace JkBoats.Web.Pages.Bookings;
 /// (in the link after booking and on the manage page); the id alone, as a look-up shows it, leads to <see cref="OpenModel"/>.</summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class ConfirmationModel(
-    BookingRepository bookings, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails, IOptions<EmailOptions> emailOptions)
+    BookingRepository bookings, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails, IOptions<EmailOptions> emailOptions,
+    PaymentRepository payments)
     : PageModel
 {
+    public Balance Balance { get; private set; } = new(0, 0, 0);
+
     public OperatorDetails Operator { get; private set; } = null!;
 
     public BookingConfirmation Booking { get; private set; } = null!;
@@ -49,6 +53,7 @@ public sealed class ConfirmationModel(
         Booking = booking;
         LocalTime = calendar.ToLocal(booking.DepartureTime);
         Operator = await operatorDetails.CurrentAsync(ct);
+        Balance = await payments.BalanceAsync(booking.BookingId, ct) ?? Balance;
         WeatherChoice = booking.Status == BookingStatus.Confirmed ? await bookings.WeatherChoiceAsync(booking.BookingId, calendar.UtcNow, ct) : null;
         if (WeatherChoice is not null)
         {

@@ -2,6 +2,7 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Email;
 using JkBoats.Data.Inventory;
+using JkBoats.Data.Payments;
 using JkBoats.Data.Operator;
 using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
@@ -17,10 +18,12 @@ namespace JkBoats.Web.Pages.Bookings;
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class ManageModel(
     ManageLinks links, BookingRepository bookings, SeatInventory inventory, OperatorCalendar calendar, IOptions<JkBoatsOptions> options,
-    OperatorRepository operatorDetails)
+    OperatorRepository operatorDetails, PaymentRepository payments)
     : PageModel
 {
     public OperatorDetails Operator { get; private set; } = null!;
+
+    public Balance Balance { get; private set; } = new(0, 0, 0);
 
     public const string ChangedBy = BookingCancellation.Customer;
 
@@ -281,6 +284,7 @@ public sealed class ManageModel(
         LocalDeparture = calendar.ToLocal(booking.DepartureTime);
         ConfirmationKey = await links.ConfirmationKeyAsync(booking.BookingId, ct);
         Operator = await operatorDetails.CurrentAsync(ct);
+        Balance = await payments.BalanceAsync(booking.BookingId, ct) ?? Balance;
         WeatherChoice = booking.Status == BookingStatus.Confirmed ? await bookings.WeatherChoiceAsync(booking.BookingId, calendar.UtcNow, ct) : null;
         if (CanChange)
         {

@@ -45,6 +45,7 @@ public static class Display
         { Owed: > 0, Net: 0 } => $"To pay at the desk or on boarding: {Price(balance.Owed)}",
         { Owed: > 0 } => $"Paid {Price(balance.Net)}; still to pay: {Price(balance.Owed)}",
         { RefundDue: > 0 } => $"Refund due to you: {Price(balance.RefundDue)}",
+        { Due: 0, Net: 0, Refunded: > 0 } => $"Nothing to pay; {Price(balance.Refunded)} refunded",
         { Due: 0, Net: 0 } => "Nothing to pay",
         _ => $"Paid in full ({Price(balance.Net)})",
     };

@@ -3,6 +3,7 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Inventory;
+using JkBoats.Data.Payments;
 using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Staff;
@@ -11,8 +12,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff;
 
-public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar) : PageModel
+public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar, PaymentRepository payments) : PageModel
 {
+    /// <summary>The booking just checked in by code, and what it still owes (the desk takes it next).</summary>
+    public Guid? CheckedIn { get; private set; }
+
+    public Balance? CheckedInBalance { get; private set; }
+
     public DateOnly Day { get; private set; }
 
     public DateTime Now => calendar.UtcNow;
@@ -48,6 +54,11 @@ public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, Ope
             }, ct);
         CheckInOk = outcome.Succeeded;
         CheckInMessage = OutcomeMessages.CheckIn(outcome, code, Local);
+        if (outcome.Succeeded && outcome.Booking is { } booking)
+        {
+            CheckedIn = booking.BookingId;
+            CheckedInBalance = await payments.BalanceAsync(booking.BookingId, ct);
+        }
         await LoadAsync(date, ct);
         return Page();
     }

@@ -1,11 +1,14 @@
 using JkBoats.Data;
 using JkBoats.Data.Desk;
+using JkBoats.Data.Payments;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Bookings;
 
-public sealed class IndexModel(DeskRepository desk, OperatorCalendar calendar) : PageModel
+public sealed class IndexModel(DeskRepository desk, OperatorCalendar calendar, PaymentRepository payments) : PageModel
 {
+    public IReadOnlyDictionary<Guid, Balance> Balances { get; private set; } = new Dictionary<Guid, Balance>();
+
     public string? Query { get; private set; }
 
     public string? Message { get; private set; }
@@ -27,6 +30,7 @@ public sealed class IndexModel(DeskRepository desk, OperatorCalendar calendar) :
             return;
         }
         Results = await desk.SearchAsync(Query, ct);
+        Balances = await payments.BalancesAsync(Results.Select(r => r.BookingId).ToList(), ct);
         Message = Results.Count switch
         {
             0 => $"No bookings match \"{Query}\".",

@@ -3,6 +3,7 @@ using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Desk;
 using JkBoats.Data.Inventory;
+using JkBoats.Data.Payments;
 using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Staff;
@@ -11,8 +12,13 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Departures;
 
-public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar) : PageModel
+public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar, PaymentRepository payments) : PageModel
 {
+    public IReadOnlyDictionary<Guid, Balance> Balances { get; private set; } = new Dictionary<Guid, Balance>();
+
+    /// <summary>The payment just taken from the manifest ("Paid $60.00 cash for ABC123"), for the status line.</summary>
+    public string? PaymentDone { get; private set; }
+
     public BoardRow Departure { get; private set; } = null!;
 
     public IReadOnlyList<ManifestPassenger> Passengers { get; private set; } = [];
@@ -57,6 +63,36 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
     }
 
+    /// <summary>The manifest's quick payment: what a booking owes, taken in one press by cash or card.</summary>
+    public async Task<IActionResult> OnPostPaymentAsync(Guid id, Guid? bookingId, string? method, string? amount, CancellationToken ct)
+    {
+        var value = MoneyInput.Parse(amount);
+        var outcome = bookingId is null || value is null || !PaymentMethod.IsKnown(method)
+            ? new PaymentOutcome(PaymentResult.InvalidAmount)
+            : await inventory.TakePaymentAsync(new PaymentRequest(bookingId.Value, PaymentKind.Payment, method!, value.Value, User.Actor(), "at boarding"), ct);
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+        if (outcome.Succeeded)
+        {
+            PaymentDone = $"{Display.Price(value!.Value)} {PaymentMethod.Label(method!).ToLowerInvariant()} taken for {outcome.ConfirmationCode}.";
+        }
+        else
+        {
+            CheckInProblem = outcome.Result switch
+            {
+                PaymentResult.MoreThanOwed => $"{outcome.ConfirmationCode} owes {Display.Price(outcome.Balance!.Owed)} now, not {Display.Price(value!.Value)}: nothing was taken. Check the booking.",
+                PaymentResult.NotConfirmed => $"{outcome.ConfirmationCode} is cancelled: nothing was taken.",
+                PaymentResult.NotFound => "No such booking: nothing was taken.",
+                PaymentResult.Busy => "The booking is busy right now: nothing was taken. Please try again.",
+                _ => "That payment could not be read: nothing was taken.",
+            };
+            Response.StatusCode = outcome.Result is PaymentResult.InvalidAmount or PaymentResult.UnknownMethod ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        }
+        return this.PageOrFragment("_Manifest", otherwise: Page());
+    }
+
     public async Task<IActionResult> OnGetCsvAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
@@ -82,6 +118,7 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         }
         Departure = departure;
         Passengers = await desk.ManifestAsync(id, ct);
+        Balances = await payments.BalancesAsync(Passengers.Select(p => p.BookingId).Distinct().ToList(), ct);
         return true;
     }
 

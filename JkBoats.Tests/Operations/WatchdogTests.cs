@@ -109,6 +109,42 @@ public sealed class WatchdogTests : IAsyncLifetime
         Assert.Equal(1, flagged[passengers.DepartureId].BookingsOutOfStep);
     }
 
+    [Fact]
+    public async Task A_refund_above_what_was_paid_and_money_without_its_history_line_are_flagged()
+    {
+        var refunded = await _data.CreateDepartureAsync(capacity: 10);
+        var unlogged = await _data.CreateDepartureAsync(capacity: 10);
+        var healthy = await _data.CreateDepartureAsync(capacity: 10);
+        var inventory = _app.Services.GetRequiredService<JkBoats.Data.Inventory.SeatInventory>();
+        var api = _app.CreateHttpClient();
+        var bookings = new Dictionary<Guid, Guid>();
+        foreach (var departure in new[] { refunded, unlogged, healthy })
+        {
+            var id = (await BookingApi.PostAsync(api, BookingApi.Body(departure.DepartureId, 2))).Body.GetProperty("booking_id").GetGuid();
+            Assert.True((await inventory.TakePaymentAsync(new JkBoats.Data.Inventory.PaymentRequest(id, "payment", "cash", 10m, "agent@example.com"), CancellationToken.None)).Succeeded);
+            bookings[departure.DepartureId] = id;
+        }
+        var watchdog = _app.Services.GetRequiredService<JkBoats.Data.Operations.SeatInvariantWatchdog>();
+        var mine = new[] { refunded.DepartureId, unlogged.DepartureId, healthy.DepartureId };
+        Assert.DoesNotContain((await watchdog.CheckAsync(CancellationToken.None)).Violations, v => mine.Contains(v.DepartureId));
+
+        // Test-only damage: a refund larger than the payment (with its history line); a payment written without one.
+        await using (var connection = await _data.Db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                insert into payments (booking_id, kind, method, amount, taken_by) values (@id, 'refund', 'cash', 15, 'test');
+                insert into booking_events (booking_id, kind, actor, summary) values (@id, 'refunded', 'test', 'Refunded 15.00');
+                """, new { id = bookings[refunded.DepartureId] });
+            await connection.ExecuteAsync("insert into payments (booking_id, kind, method, amount, taken_by) values (@id, 'payment', 'cash', 5, 'test')",
+                new { id = bookings[unlogged.DepartureId] });
+        }
+
+        var flagged = (await watchdog.CheckAsync(CancellationToken.None)).Violations.Where(v => mine.Contains(v.DepartureId)).ToDictionary(v => v.DepartureId);
+        Assert.Equal(new[] { refunded.DepartureId, unlogged.DepartureId }.Order(), flagged.Keys.Order());
+        Assert.All(flagged.Values, v => Assert.Equal(1, v.MoneyOutOfStep));
+        Assert.Equal(new[] { refunded.DepartureId, unlogged.DepartureId }.Order(), (await _data.InvariantViolationsAsync()).Where(mine.Contains).Order());
+    }
+
     private sealed class CapturedLog : ILogEventSink
     {
         private readonly ConcurrentQueue<LogEvent> _events = new();

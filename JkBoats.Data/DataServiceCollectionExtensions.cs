@@ -8,6 +8,7 @@ using JkBoats.Data.Fares;
 using JkBoats.Data.Inventory;
 using JkBoats.Data.Operations;
 using JkBoats.Data.Operator;
+using JkBoats.Data.Reports;
 using JkBoats.Data.Schedule;
 using JkBoats.Data.Staff;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SeatInvariantWatchdog>();
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<OperatorRepository>();
+        services.AddSingleton<ReportRepository>();
         return services;
     }
 }

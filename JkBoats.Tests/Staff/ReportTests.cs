@@ -188,6 +188,9 @@ public sealed class ReportTests(AppFixture fixture)
             return $"{kept.Sum(s => s.Fares.Count(f => f != "infant"))} / {d.Capacity}";
         });
         Assert.Equal(seats, occupancy.Select(r => r.QuerySelector("[data-field='seats']")!.TextContent.Trim()));
+
+        var pastTheEnd = await admin.GetDocumentAsync($"{Page}?from={Iso(first)}&to={Iso(last)}&occupancyPage=99999999");
+        Assert.Equal(departures.Count, pastTheEnd.QuerySelectorAll("#occupancy-table tbody tr[data-departure-id]").Length);
     }
 
     [Fact]

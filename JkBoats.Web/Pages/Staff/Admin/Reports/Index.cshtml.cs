@@ -69,11 +69,15 @@ public sealed class IndexModel(ReportRepository reports, OperatorCalendar calend
         Tables = BuildTables(Sales);
         RevenuePerDay = ChartPerDay(Sales);
         RevenuePerDestination = ChartPerDestination(Sales);
-        var (_, total) = await reports.OccupancyAsync(period, 0, 1, ct);
-        OccupancyTotal = total;
+        // A page number that does not read shows the first page; one past the end shows the last.
         OccupancyPage = int.TryParse(occupancyPage, NumberStyles.None, CultureInfo.InvariantCulture, out var wanted)
-            ? Math.Clamp(wanted, 1, OccupancyPages) : 1;
+            ? Math.Clamp(wanted, 1, int.MaxValue / PageSize) : 1;
         (Occupancy, OccupancyTotal) = await reports.OccupancyAsync(period, (OccupancyPage - 1) * PageSize, PageSize, ct);
+        if (Occupancy.Count == 0 && OccupancyPage > OccupancyPages)
+        {
+            OccupancyPage = OccupancyPages;
+            (Occupancy, OccupancyTotal) = await reports.OccupancyAsync(period, (OccupancyPage - 1) * PageSize, PageSize, ct);
+        }
         Collected = await reports.CollectedAsync(period, ct);
         return Page();
     }

@@ -8,6 +8,7 @@ using JkBoats.Data.Fares;
 using JkBoats.Data.Inventory;
 using JkBoats.Data.Operations;
 using JkBoats.Data.Operator;
+using JkBoats.Data.Reports;
 using JkBoats.Data.Schedule;
 using JkBoats.Data.Staff;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<OperatorRepository>();
         services.AddSingleton<Payments.PaymentRepository>();
+        services.AddSingleton<ReportRepository>();
         return services;
     }
 }

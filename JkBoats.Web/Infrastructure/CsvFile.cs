@@ -5,7 +5,8 @@ namespace JkBoats.Web.Infrastructure;
 
 /// <summary>Every CSV the app produces: CsvHelper quotes and escapes, and every cell is made formula-safe, because a spreadsheet
 /// runs a cell that begins with = + - @ (or a tab or CR before one) as a formula. Such a cell gets a leading apostrophe.
-/// A phone number in E.164 (+ and digits only) stays as it is: it cannot call anything, and the desk reads it as a number.</summary>
+/// A phone number in E.164 (+ and digits only) stays as it is: it cannot call anything, and the desk reads it as a number.
+/// So does a plain negative number (a refund in a report): a spreadsheet reads it as the number it is.</summary>
 public static partial class CsvFile
 {
     private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
@@ -26,7 +27,7 @@ public static partial class CsvFile
 
     public static string? Neutralise(string? cell)
     {
-        if (string.IsNullOrEmpty(cell) || PlainPhone().IsMatch(cell))
+        if (string.IsNullOrEmpty(cell) || PlainPhone().IsMatch(cell) || PlainNumber().IsMatch(cell))
         {
             return cell;
         }
@@ -36,4 +37,7 @@ public static partial class CsvFile
 
     [GeneratedRegex(@"^\+[0-9]{4,15}$")]
     private static partial Regex PlainPhone();
+
+    [GeneratedRegex(@"^-[0-9]{1,15}(\.[0-9]{1,4})?\z")]
+    private static partial Regex PlainNumber();
 }

@@ -10,6 +10,7 @@ using JkBoats.Data.Operations;
 using JkBoats.Data.Operator;
 using JkBoats.Data.Schedule;
 using JkBoats.Data.Staff;
+using JkBoats.Data.Till;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Prometheus;
@@ -47,6 +48,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SeatInvariantWatchdog>();
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<OperatorRepository>();
+        services.AddSingleton<TillRepository>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data;
 using Dapper;
 using JkBoats.Data.Payments;
 using Npgsql;
@@ -19,12 +20,10 @@ public sealed record TillClose(
 
 /// <summary>A staff member's till for one operator-local day: every method (cash, card, other, in that order, zero when unused), the
 /// day's payment rows oldest first, and the closes recorded, latest first.</summary>
+/// <param name="ExpectedCash">Cash payments less cash refunds: what the drawer should hold beyond its float (summed by the SQL a close uses).</param>
 public sealed record TillDay(string StaffEmail, DateOnly Day, IReadOnlyList<TillMethodTotals> Methods, IReadOnlyList<TillPaymentRow> Payments,
-    IReadOnlyList<TillClose> Closes)
+    IReadOnlyList<TillClose> Closes, decimal ExpectedCash)
 {
-    /// <summary>Cash payments less cash refunds: what the drawer should hold beyond its float.</summary>
-    public decimal ExpectedCash => Methods.Single(m => m.Method == PaymentMethod.Cash).Net;
-
     public decimal Taken => Methods.Sum(m => m.Taken);
 
     public decimal Refunded => Methods.Sum(m => m.Refunded);
@@ -80,6 +79,7 @@ public sealed class TillRepository(NpgsqlDataSource db, OperatorCalendar calenda
             where {SameStaff} and {DayPayments}
             order by p.created_at, p.id
             """;
+        const string expected = $"select {ExpectedCashSum} from payments p where {SameStaff} and {DayPayments}";
         const string closes = $"""
             select {CloseColumns}
             from till_closes
@@ -88,12 +88,16 @@ public sealed class TillRepository(NpgsqlDataSource db, OperatorCalendar calenda
             """;
         var parameters = DayParameters(day, staffEmail);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var byMethod = (await connection.QueryAsync<TillMethodTotals>(new CommandDefinition(totals, parameters, cancellationToken: ct)))
+        // One snapshot for the four reads, so the totals, the rows and the expected cash printed together always agree.
+        await using var snapshot = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var byMethod = (await connection.QueryAsync<TillMethodTotals>(new CommandDefinition(totals, parameters, snapshot, cancellationToken: ct)))
             .ToDictionary(t => t.Method);
-        var payments = (await connection.QueryAsync<TillPaymentRow>(new CommandDefinition(rows, parameters, cancellationToken: ct))).AsList();
-        var recorded = (await connection.QueryAsync<TillClose>(new CommandDefinition(closes, parameters, cancellationToken: ct))).AsList();
+        var payments = (await connection.QueryAsync<TillPaymentRow>(new CommandDefinition(rows, parameters, snapshot, cancellationToken: ct))).AsList();
+        var recorded = (await connection.QueryAsync<TillClose>(new CommandDefinition(closes, parameters, snapshot, cancellationToken: ct))).AsList();
+        var expectedCash = await connection.ExecuteScalarAsync<decimal>(new CommandDefinition(expected, parameters, snapshot, cancellationToken: ct));
+        await snapshot.CommitAsync(ct);
         var methods = PaymentMethod.All.Select(m => byMethod.TryGetValue(m, out var t) ? t : new TillMethodTotals(m, 0, 0, 0, 0)).ToList();
-        return new TillDay(staffEmail, day, methods, payments, recorded);
+        return new TillDay(staffEmail, day, methods, payments, recorded, expectedCash);
     }
 
     /// <summary>Records a close of the staff member's till for the day. The expected cash is summed in the same statement, so the

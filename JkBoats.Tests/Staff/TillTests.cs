@@ -341,4 +341,25 @@ public sealed class TillTests : IAsyncLifetime
         var nobody = await admin.Http.GetAsync($"/staff/till?day={Iso(day)}&agent=nobody%40jkboats.example");
         Assert.Equal(HttpStatusCode.NotFound, nobody.StatusCode);
     }
+
+    [Fact]
+    public async Task Counts_beyond_the_per_client_limit_get_429_and_record_nothing_while_the_till_still_shows()
+    {
+        await using var limited = new JkBoatsApp(_app.ConnectionString, new Dictionary<string, string?>
+        {
+            ["JkBoats:TimeZone"] = TimeZone, ["JkBoats:RateLimits:TillClosesPerMinute"] = "2",
+        });
+        var a = await StaffSession.CreateStaffAsync(_db, StaffRoles.Agent);
+        var agent = await StaffSession.SignInAsync(limited, a);
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add((await CountAsync(agent, "/staff/till", "10.00")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests], answers);
+        Assert.Equal(2, await ClosesOfAsync(a));
+        Assert.Equal(HttpStatusCode.OK, (await agent.Http.GetAsync("/staff/till")).StatusCode);
+    }
 }

@@ -11,6 +11,7 @@ using JkBoats.Data.Operator;
 using JkBoats.Data.Reports;
 using JkBoats.Data.Schedule;
 using JkBoats.Data.Staff;
+using JkBoats.Data.Till;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Prometheus;
@@ -50,6 +51,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<OperatorRepository>();
         services.AddSingleton<Payments.PaymentRepository>();
         services.AddSingleton<ReportRepository>();
+        services.AddSingleton<TillRepository>();
         return services;
     }
 }

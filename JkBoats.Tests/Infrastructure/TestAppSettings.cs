@@ -12,6 +12,7 @@ public static class TestAppSettings
         ["JkBoats:RateLimits:SignInsPerMinute"] = "100000",
         ["JkBoats:RateLimits:SignInsPerAccountPerMinute"] = "100000",
         ["JkBoats:RateLimits:CancellationsPerMinute"] = "100000",
+        ["JkBoats:RateLimits:TillClosesPerMinute"] = "100000",
         ["JkBoats:RateLimits:ConcurrentRequests"] = "1000",
         ["JkBoats:RateLimits:QueuedRequests"] = "1000",
         ["Serilog:MinimumLevel:Default"] = "Warning",

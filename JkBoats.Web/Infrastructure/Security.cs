@@ -21,6 +21,7 @@ public static class Security
     public const string BookingRateLimit = "booking";
     public const string SignInRateLimit = "signin";
     public const string CancelRateLimit = "cancel";
+    public const string TillRateLimit = "till";
 
     public static void AddJkBoatsSecurity(this WebApplicationBuilder builder)
     {
@@ -70,6 +71,7 @@ public static class Security
             limiter.AddPolicy(BookingRateLimit, http => PerClient(http, BookingRateLimit, Limits(http).BookingsPerMinute));
             limiter.AddPolicy(SignInRateLimit, http => PerClient(http, SignInRateLimit, Limits(http).SignInsPerMinute));
             limiter.AddPolicy(CancelRateLimit, http => PerClient(http, CancelRateLimit, Limits(http).CancellationsPerMinute));
+            limiter.AddPolicy(TillRateLimit, http => PerClient(http, TillRateLimit, Limits(http).TillClosesPerMinute));
             limiter.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;

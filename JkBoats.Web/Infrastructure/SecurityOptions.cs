@@ -14,6 +14,9 @@ public sealed class RateLimitOptions
     /// <summary>Cancellations through the manage link.</summary>
     public int CancellationsPerMinute { get; set; } = 10;
 
+    /// <summary>Till closes recorded at the desk (a person re-counts a drawer a few times at most).</summary>
+    public int TillClosesPerMinute { get; set; } = 20;
+
     /// <summary>Sign-in attempts on one staff account, from anywhere (in this instance; lockout in the database covers all).</summary>
     public int SignInsPerAccountPerMinute { get; set; } = 10;
 

@@ -86,6 +86,9 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
         log.LogInformation("Demo data ready: {Departures} new departures, {Bookings} new demo bookings", created, booked);
     }
 
+    /// <summary>The demo's front-desk account (created by the web app's demo start-up).</summary>
+    public const string DemoAgent = "agent@jkboats.example";
+
     private async Task<int> FillSomeDeparturesAsync(DateOnly today, CancellationToken ct)
     {
         const string findDeparture = "select id, available_seats from departures where boat_id = @BoatId and departure_time = @DepartureTime";
@@ -117,7 +120,12 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
                            new("infant", $"Demo Baby {guest}", null, null, null)]
                         : null;
                     var outcome = await inventory.BookAsync(new BookingCommand(
-                        new ValidBooking(departure.Id, seats, customer, family), BookingChannel.Desk, $"demo-{departure.Id}-{guest}"), ct);
+                        new ValidBooking(departure.Id, seats, customer, family), BookingChannel.Desk, $"demo-{departure.Id}-{guest}")
+                    {
+                        // Sold at the desk by the demo agent; some paid with the sale, so the till and the reports have a day to show.
+                        Actor = DemoAgent,
+                        PaymentMethod = (guest % 3, guest % 4) switch { (0, _) => Payments.PaymentMethod.Cash, (_, 0) => Payments.PaymentMethod.Card, _ => null },
+                    }, ct);
                     if (outcome is BookingOutcome.Confirmed { Replayed: false })
                     {
                         booked++;

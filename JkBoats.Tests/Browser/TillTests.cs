@@ -33,7 +33,10 @@ public sealed class TillTests(BrowserFixture browser)
                 (agent, PaymentKind.Payment, PaymentMethod.Cash, 20.00m),
             })
             {
-                await connection.ExecuteAsync("insert into payments (booking_id, kind, method, amount, taken_by) values (@bookingId, @kind, @method, @amount, @who)",
+                await connection.ExecuteAsync("""
+                    insert into payments (booking_id, kind, method, amount, taken_by) values (@bookingId, @kind, @method, @amount, @who);
+                    insert into booking_events (booking_id, kind, actor, summary) values (@bookingId, case when @kind = 'payment' then 'paid' else 'refunded' end, @who, 'Seeded');
+                    """,
                     new { bookingId, kind, method, amount, who });
             }
         }

@@ -266,7 +266,9 @@ public sealed class ReportTests(AppFixture fixture)
             foreach (var m in money)
             {
                 await Dapper.SqlMapper.ExecuteAsync(connection, """
-                    insert into payments (booking_id, kind, method, amount, taken_by, created_at) values (@bookingId, @Kind, @Method, @Amount, 'test', @at)
+                    insert into payments (booking_id, kind, method, amount, taken_by, created_at) values (@bookingId, @Kind, @Method, @Amount, 'test', @at);
+                    insert into booking_events (booking_id, kind, actor, summary, created_at)
+                    values (@bookingId, case when @Kind = 'payment' then 'paid' else 'refunded' end, 'test', 'Seeded', @at);
                     """, new { bookingId, m.Kind, m.Method, m.Amount, at = At(first.AddDays(m.Day), 12) });
             }
         }

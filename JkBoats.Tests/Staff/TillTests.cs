@@ -63,7 +63,9 @@ public sealed class TillTests : IAsyncLifetime
         {
             await connection.ExecuteAsync("""
                 insert into payments (booking_id, kind, method, amount, taken_by, created_at)
-                values (@BookingId, @Kind, @Method, @Amount, @TakenBy, @CreatedAtUtc)
+                values (@BookingId, @Kind, @Method, @Amount, @TakenBy, @CreatedAtUtc);
+                insert into booking_events (booking_id, kind, actor, summary, created_at)
+                values (@BookingId, case when @Kind = 'payment' then 'paid' else 'refunded' end, @TakenBy, 'Seeded', @CreatedAtUtc);
                 """, row);
         }
     }

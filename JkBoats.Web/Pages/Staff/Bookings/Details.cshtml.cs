@@ -30,7 +30,7 @@ public sealed class DetailsModel(
 
     public sealed record MoveReview(DepartureListing Target, MoveQuote Quote);
 
-    public string Where(DateTime utc, string destination) => $"{Local(utc):ddd d MMM HH:mm} {destination}";
+    public string Where(DateTime utc, string destination) => $"{Local(utc).ToString("ddd d MMM HH:mm", Money)} {destination}";
 
     public CultureInfo Money => CultureInfo.GetCultureInfo("en-US");
 

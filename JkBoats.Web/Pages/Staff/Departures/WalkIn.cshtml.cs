@@ -138,7 +138,7 @@ public sealed class WalkInModel(
         switch (await inventory.BookAsync(command with { PaymentMethod = string.IsNullOrEmpty(PaymentMethod) ? null : PaymentMethod, Actor = User.Actor() }, ct))
         {
             case BookingOutcome.Confirmed confirmed:
-                return RedirectToPage("/Staff/Bookings/Details", new { id = confirmed.Booking.BookingId, sold = 1 });
+                return RedirectToPage("/Staff/Bookings/Details", new { id = confirmed.Booking.BookingId, sold = true });
             case BookingOutcome.InsufficientCapacity refused:
                 Errors[BookingValidator.PassengersField] = [OutcomeMessages.Capacity(refused) + "."];
                 await LoadAsync(id, ct);

@@ -28,6 +28,17 @@ public sealed class FastLaneJourneyTests(BrowserFixture browser, ITestOutputHelp
         await page.Keyboard.TypeAsync(digits);
     }
 
+    /// <summary>The page fits its width (a wide table scrolls inside its own box); names what sticks out when not.</summary>
+    private async Task AssertNoSidewaysScrollAsync(IPage page)
+    {
+        var wider = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                && !e.closest(".overflow-x-auto")).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8)
+            """);
+        var (scroll, client) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("document.documentElement.clientWidth"));
+        Assert.True(scroll <= client, $"{page.Url} is {scroll} px wide in {client}: {string.Join("; ", wider)}");
+    }
+
     [Theory]
     [InlineData("tablet", 1024, 768)]
     [InlineData("phone", 390, 844)]
@@ -48,6 +59,7 @@ public sealed class FastLaneJourneyTests(BrowserFixture browser, ITestOutputHelp
             await Expect(row.Locator("[data-field=available]")).ToHaveTextAsync("10");
             await Expect(page.Locator("#shortcuts")).ToContainTextAsync("w walk-in next departure");
             await BrowserFixture.AssertAccessibleAsync(page);
+            await AssertNoSidewaysScrollAsync(page);
             await browser.ScreenshotAsync(page, $"{name}-fast-lane-1-board");
 
             // "/" focuses the search, and there the shortcuts stay quiet: "w" typed into it is a letter.
@@ -98,6 +110,7 @@ public sealed class FastLaneJourneyTests(BrowserFixture browser, ITestOutputHelp
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sell another on this departure" })).ToBeFocusedAsync();
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to the board" })).ToBeVisibleAsync();
             await BrowserFixture.AssertAccessibleAsync(page);
+            await AssertNoSidewaysScrollAsync(page);
             await browser.ScreenshotAsync(page, $"{name}-fast-lane-4-receipt");
             Assert.Equal(new SeatState(10, 7, 3, 1), await browser.Site.Data.SeatStateAsync(departure.DepartureId));
             await using (var connection = await browser.Site.Db.OpenConnectionAsync())

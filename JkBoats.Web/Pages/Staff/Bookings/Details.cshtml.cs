@@ -70,20 +70,20 @@ public sealed class DetailsModel(
     }
 
     /// <summary>The first post shows the review (where from, where to, passengers, price difference); only a post with
-    /// <paramref name="confirmed"/> moves the booking.</summary>
-    public async Task<IActionResult> OnPostMoveAsync(Guid id, Guid? targetDepartureId, bool confirmed, CancellationToken ct)
+    /// <paramref name="reviewed"/> moves the booking.</summary>
+    public async Task<IActionResult> OnPostMoveAsync(Guid id, Guid? targetDepartureId, bool reviewed, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
             return NotFound();
         }
         var target = MoveTargets.FirstOrDefault(d => d.DepartureId == targetDepartureId);
-        if (targetDepartureId is not { } targetId || (target is null && !confirmed))
+        if (targetDepartureId is not { } targetId || (target is null && !reviewed))
         {
             Problem = "Choose a departure from the list to move to.";
             return Page();
         }
-        if (!confirmed)
+        if (!reviewed)
         {
             Review = new MoveReview(target!, await desk.MoveQuoteAsync(id, targetId, ct));
             return Page();

@@ -54,8 +54,9 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
 
     /// <param name="fares">The fare types, to resolve a passenger list's fares (only needed when it has one).</param>
     /// <param name="allNames">Every passenger must be named, not only the lead (online, when the operator requires it).</param>
+    /// <param name="phoneRequired">False at the desk: a walk-in standing at the counter may give no phone (stored empty).</param>
     public ValidBooking? Validate(BookingInput input, IDictionary<string, string[]> errors, bool emailRequired = true,
-        IReadOnlyList<FareType>? fares = null, bool? allNames = null)
+        IReadOnlyList<FareType>? fares = null, bool? allNames = null, bool phoneRequired = true)
     {
         if (input.DepartureId is null || input.DepartureId == Guid.Empty)
         {
@@ -64,7 +65,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
 
         var name = ValidateName(input.FullName, errors);
         var email = emailRequired || !string.IsNullOrWhiteSpace(input.Email) ? ValidateEmail(input.Email, errors) : null;
-        var phone = ValidatePhone(input.Phone, errors);
+        var phone = phoneRequired || !string.IsNullOrWhiteSpace(input.Phone) ? ValidatePhone(input.Phone, errors) : "";
 
         var seats = input.Seats;
         IReadOnlyList<ValidPassenger>? passengers = null;

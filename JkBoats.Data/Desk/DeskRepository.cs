@@ -39,6 +39,10 @@ public sealed record DeskBooking(
     decimal TotalPrice, string Channel, DateTime? CheckedInAt, DateTime? CancelledAt, string? CancellationReason, DateTime CreatedAt,
     Guid DepartureId, DateTime DepartureTime, string Destination, string BoatName, DepartureStatus DepartureStatus);
 
+/// <summary>What moving a booking would make of it: its passengers, and its new total at the target's fares (null when the target
+/// does not sell one of its fares, which the move itself refuses).</summary>
+public sealed record MoveQuote(int Passengers, decimal? NewTotal);
+
 public sealed record BookingEmail(Guid Id, string Kind, string Status, int Attempts, string? LastError, DateTime? SentAt, DateTime CreatedAt);
 
 public sealed class DeskRepository(NpgsqlDataSource db)
@@ -140,6 +144,19 @@ public sealed class DeskRepository(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<DeskBooking>(new CommandDefinition(
             BookingSelect + " where bk.id = @bookingId", new { bookingId }, cancellationToken: ct));
+    }
+
+    public async Task<MoveQuote> MoveQuoteAsync(Guid bookingId, Guid targetDepartureId, CancellationToken ct)
+    {
+        const string sql = """
+            select count(*)::int as passengers,
+                   case when count(*) = count(df.price) then coalesce(sum(df.price), 0) end as new_total
+            from passengers p
+            left join departure_fares df on df.departure_id = @targetDepartureId and df.fare_type_id = p.fare_type_id
+            where p.booking_id = @bookingId
+            """;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleAsync<MoveQuote>(new CommandDefinition(sql, new { bookingId, targetDepartureId }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<DeskBooking>> SearchAsync(string text, CancellationToken ct)

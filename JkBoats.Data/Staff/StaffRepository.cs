@@ -15,6 +15,13 @@ public sealed record StaffMember(
     Guid Id, string Email, string DisplayName, string Role, string PasswordHash, int FailedAttempts, int LockoutCount,
     DateTime? LockedUntil, bool IsActive, Guid SecurityStamp, DateTime? LastSignInAt);
 
+public enum StaffUpdateResult
+{
+    Done,
+    NotFound,
+    LastAdmin,
+}
+
 public sealed record StaffSessionState(Guid SecurityStamp, bool IsActive);
 
 public sealed class StaffRepository(NpgsqlDataSource db)
@@ -104,9 +111,11 @@ public sealed class StaffRepository(NpgsqlDataSource db)
         await connection.ExecuteAsync(new CommandDefinition(sql, new { id, newPasswordHash }, cancellationToken: ct));
     }
 
-    /// <summary>Changes role or active flag; either ends the member's current sessions.</summary>
-    public async Task<bool> UpdateAsync(Guid id, string displayName, string role, bool isActive, CancellationToken ct)
+    /// <summary>Changes role or active flag; either ends the member's current sessions. Refuses (and changes nothing) to leave no
+    /// active admin: the active admins' rows are locked first, so two admins demoting each other at once cannot both succeed.</summary>
+    public async Task<StaffUpdateResult> UpdateAsync(Guid id, string displayName, string role, bool isActive, CancellationToken ct)
     {
+        const string lockAdmins = "select id from staff where role = @admin and is_active order by id for update";
         const string sql = """
             update staff
             set display_name = @displayName, role = @role, is_active = @isActive,
@@ -115,7 +124,18 @@ public sealed class StaffRepository(NpgsqlDataSource db)
             where id = @id
             """;
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { id, displayName = displayName.Trim(), role, isActive }, cancellationToken: ct)) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(lockAdmins, new { admin = StaffRoles.Admin }, transaction, cancellationToken: ct))).AsList();
+        if (admins.Count == 1 && admins[0] == id && (!isActive || role != StaffRoles.Admin))
+        {
+            return StaffUpdateResult.LastAdmin;
+        }
+        if (await connection.ExecuteAsync(new CommandDefinition(sql, new { id, displayName = displayName.Trim(), role, isActive }, transaction, cancellationToken: ct)) != 1)
+        {
+            return StaffUpdateResult.NotFound;
+        }
+        await transaction.CommitAsync(ct);
+        return StaffUpdateResult.Done;
     }
 
     public async Task<bool> SetPasswordAsync(Guid id, string passwordHash, CancellationToken ct)

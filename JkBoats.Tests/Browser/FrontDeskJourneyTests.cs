@@ -36,14 +36,12 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
             await browser.ScreenshotAsync(page, "tablet-desk-2-board");
             await row.GetByRole(AriaRole.Link, new() { Name = "Walk-in" }).ClickAsync();
 
-            // From here the keyboard alone: the adults' count has focus, Tab moves on, Enter books.
-            await Expect(page.GetByLabel("Adult")).ToBeFocusedAsync();
+            // From here the keyboard alone: the name has focus, Tab moves on to the adults' count, Enter books.
+            await Expect(page.GetByLabel("Full name")).ToBeFocusedAsync();
             var clock = Stopwatch.StartNew();
-            await page.Keyboard.TypeAsync("3");
-            await page.Keyboard.PressAsync("Tab");
             await page.Keyboard.TypeAsync("Walter Walkin");
             await page.Keyboard.PressAsync("Tab");
-            await page.Keyboard.TypeAsync("415 555 0199");
+            await page.Keyboard.TypeAsync("3");
             await page.Keyboard.PressAsync("Enter");
             var code = page.Locator("[data-field=code]");
             await Expect(code).ToHaveTextAsync(new Regex("^JKB-[A-Z2-9]{6}$"));
@@ -137,8 +135,8 @@ public sealed class FrontDeskJourneyTests(BrowserFixture browser, ITestOutputHel
             await page.GetByLabel("Password").FillAsync(StaffSession.Password);
             await page.Keyboard.PressAsync("Enter");
 
-            await Expect(page.Locator("#fare-adult")).ToBeFocusedAsync();
-            await page.Keyboard.TypeAsync("2");
+            await Expect(page.Locator("#FullName")).ToBeFocusedAsync();
+            await page.Locator("#fare-adult").FillAsync("2");
             await page.Locator("#fare-child").FillAsync("1");
             await page.GetByLabel("Full name").FillAsync("Wanda Walkin");
             await page.GetByLabel("Phone").FillAsync("415 555 0188");

@@ -209,7 +209,9 @@ public sealed class BoardingTests(AppFixture fixture)
         var form = await agent.GetDocumentAsync(walkIn);
         Assert.Equal(["Counts[adult]", "Counts[child]", "Counts[senior]", "Counts[infant]"],
             form.QuerySelectorAll("#walk-in-form input[type='number']").Select(i => i.GetAttribute("name")));
-        Assert.True(form.QuerySelector("input[name='Counts[adult]']")!.HasAttribute("autofocus"));
+        // The name comes first (it has the focus), the counts right after it in tab order.
+        Assert.True(form.QuerySelector("#FullName")!.HasAttribute("autofocus"));
+        Assert.Equal("FullName", form.QuerySelector("#walk-in-form input:not([type=hidden])")!.Id);
 
         var response = await agent.SubmitAsync(walkIn, "#walk-in-form", new()
         {

@@ -17,8 +17,8 @@ public static class OutcomeMessages
     public static string Capacity(BookingOutcome.InsufficientCapacity refused) => refused switch
     {
         { AvailablePersons: { } persons } when persons < refused.RequestedPersons && refused.AvailableSeats >= refused.Requested =>
-            $"Room for only {persons} more persons on board (infants included), but {refused.RequestedPersons} requested",
-        { AvailablePersons: not null } => $"{SeatsCapacity(refused)}; {refused.AvailablePersons} persons may still board",
+            $"Room for only {persons} more {Persons(persons)} on board (infants included), but {refused.RequestedPersons} requested",
+        { AvailablePersons: not null } => $"{SeatsCapacity(refused)}; {refused.AvailablePersons} {Persons(refused.AvailablePersons.Value)} may still board",
         _ => SeatsCapacity(refused),
     };
 
@@ -28,6 +28,8 @@ public static class OutcomeMessages
         1 => $"Only 1 seat available, but {refused.Requested} requested",
         var n => $"Only {n} seats available, but {refused.Requested} requested",
     };
+
+    private static string Persons(int count) => count == 1 ? "person" : "persons";
 
     public static string UnknownFare(BookingOutcome.UnknownFare refused) =>
         $"This departure does not sell the fare \"{refused.Fare}\".";
@@ -48,8 +50,8 @@ public static class OutcomeMessages
         ChangeResult.NotFound => "No such booking.",
         ChangeResult.TooLate => "It is too late to change this booking here.",
         ChangeResult.TargetNotBookable => "That departure cannot take bookings (it has left, was cancelled or does not exist).",
-        ChangeResult.NotEnoughSeats => $"That departure has only {outcome.AvailableSeats} seats free; this booking needs {outcome.SeatsNeeded}.",
-        ChangeResult.NotEnoughRoom => $"That departure may carry only {outcome.AvailableSeats} more persons; this booking has {outcome.SeatsNeeded} (infants included).",
+        ChangeResult.NotEnoughSeats => $"That departure has only {JkBoats.Web.Pages.Shared.Display.Seats(outcome.AvailableSeats)} free; this booking needs {outcome.SeatsNeeded}.",
+        ChangeResult.NotEnoughRoom => $"That departure may carry only {outcome.AvailableSeats} more {Persons(outcome.AvailableSeats)}; this booking has {outcome.SeatsNeeded} (infants included).",
         ChangeResult.FareNotSold => "That departure does not sell every fare of this booking.",
         _ => "The departures are busy right now; please try again.",
     };

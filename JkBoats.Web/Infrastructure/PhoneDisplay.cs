@@ -7,8 +7,13 @@ public static class PhoneDisplay
 {
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
 
+    /// <summary>A walk-in may give no phone (stored empty): that reads "none given", not a blank.</summary>
     public static string Readable(string phone)
     {
+        if (string.IsNullOrWhiteSpace(phone))
+        {
+            return "none given";
+        }
         try
         {
             return Phones.Format(Phones.Parse(phone, null), PhoneNumberFormat.INTERNATIONAL);

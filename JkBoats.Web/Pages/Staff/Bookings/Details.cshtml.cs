@@ -37,6 +37,13 @@ public sealed class DetailsModel(
 
     public string? Problem { get; private set; }
 
+    /// <summary>The move the desk chose, shown for confirmation; nothing changes until it is confirmed.</summary>
+    public MoveReview? Review { get; private set; }
+
+    public sealed record MoveReview(DepartureListing Target, MoveQuote Quote);
+
+    public string Where(DateTime utc, string destination) => $"{Local(utc).ToString("ddd d MMM HH:mm", Money)} {destination}";
+
     public CultureInfo Money => CultureInfo.GetCultureInfo("en-US");
 
     public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
@@ -84,15 +91,32 @@ public sealed class DetailsModel(
         };
     }
 
-    public async Task<IActionResult> OnPostMoveAsync(Guid id, Guid targetDepartureId, CancellationToken ct)
+    /// <summary>The first post shows the review (where from, where to, passengers, price difference); only a post with
+    /// <paramref name="reviewed"/> moves the booking.</summary>
+    public async Task<IActionResult> OnPostMoveAsync(Guid id, Guid? targetDepartureId, bool reviewed, CancellationToken ct)
     {
-        var outcome = await inventory.MoveBookingAsync(id, targetDepartureId, User.Actor(), ct);
-        return outcome.Result switch
+        if (!await LoadAsync(id, ct))
         {
-            ChangeResult.Done => Flash(id, "Booking moved."),
-            ChangeResult.NotFound => NotFound(),
-            _ => await ShowProblemAsync(id, OutcomeMessages.Change(outcome), ct),
-        };
+            return NotFound();
+        }
+        var target = MoveTargets.FirstOrDefault(d => d.DepartureId == targetDepartureId);
+        if (targetDepartureId is not { } targetId || (target is null && !reviewed))
+        {
+            Problem = "Choose a departure from the list to move to.";
+            return Page();
+        }
+        if (!reviewed)
+        {
+            Review = new MoveReview(target!, await desk.MoveQuoteAsync(id, targetId, ct));
+            return Page();
+        }
+        var from = Where(Booking.DepartureTime, Booking.Destination);
+        var outcome = await inventory.MoveBookingAsync(id, targetId, User.Actor(), ct);
+        if (outcome.Result == ChangeResult.Done && await desk.GetAsync(id, ct) is { } moved)
+        {
+            return Flash(id, $"Booking moved from {from} to {Where(moved.DepartureTime, moved.Destination)}.");
+        }
+        return outcome.Result == ChangeResult.NotFound ? NotFound() : await ShowProblemAsync(id, OutcomeMessages.Change(outcome), ct);
     }
 
     /// <summary>Takes money for the booking, or gives it back (<paramref name="kind"/> payment or refund).</summary>
@@ -181,6 +205,8 @@ public sealed class DetailsModel(
         var now = calendar.UtcNow;
         MoveTargets = (await departures.SearchAsync(new DepartureSearch(null, now, now.AddDays(30), 300), ct, ReadFrom.Primary))
             .Where(d => d.DepartureId != booking.DepartureId && d.AvailableSeats >= booking.SeatsBooked)
+            .OrderBy(d => string.Equals(d.Destination.Trim(), booking.Destination.Trim(), StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(d => d.DepartureTime)
             .ToList();
         return true;
     }

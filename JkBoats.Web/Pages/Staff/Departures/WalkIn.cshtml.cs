@@ -9,6 +9,7 @@ using JkBoats.Data.Fares;
 using JkBoats.Data.Operations;
 using JkBoats.Web.Api;
 using JkBoats.Web.Pages.Shared;
+using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -25,6 +26,25 @@ public sealed class WalkInModel(
     [BindProperty] public string? Phone { get; set; }
 
     [BindProperty] public string? Email { get; set; }
+
+    /// <summary>How the whole price was paid with the sale (<see cref="JkBoats.Data.Payments.PaymentMethod"/>); empty: not paid yet.</summary>
+    [BindProperty] public string? PaymentMethod { get; set; }
+
+    public const string PaymentField = "PaymentMethod";
+
+    /// <summary>The radios in their order: not paid yet first (the default, so no payment is recorded by accident), cash next to it.</summary>
+    public static readonly IReadOnlyList<(string Value, string Label)> PaymentChoices =
+    [
+        ("", "Not paid yet"),
+        (JkBoats.Data.Payments.PaymentMethod.Cash, "Cash"),
+        (JkBoats.Data.Payments.PaymentMethod.Card, "Card"),
+        (JkBoats.Data.Payments.PaymentMethod.Other, "Other"),
+    ];
+
+    public static string PaymentId(string value) => $"payment-{(value.Length == 0 ? "none" : value)}";
+
+    public bool IsChosen(string value) => (PaymentMethod ?? "") == value
+        || value.Length == 0 && !JkBoats.Data.Payments.PaymentMethod.IsKnown(PaymentMethod);
 
     /// <summary>Passengers per fare code (<c>Counts[adult]</c>); a blank field is none.</summary>
     [BindProperty] public Dictionary<string, int?> Counts { get; set; } = [];
@@ -73,6 +93,15 @@ public sealed class WalkInModel(
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? messages[0] : null;
 
+    /// <summary>The field that gets the focus: the first that failed, in the form's order, or the name on a fresh form.</summary>
+    public string FocusId =>
+        ErrorFor(BookingValidator.FullNameField) is not null ? "FullName"
+        : FaresError is not null && Fares.Count > 0 ? FareId(Fares[0].Code)
+        : ErrorFor(PaymentField) is not null ? PaymentId("")
+        : ErrorFor(BookingValidator.PhoneField) is not null ? "Phone"
+        : ErrorFor(BookingValidator.EmailField) is not null ? "Email"
+        : "FullName";
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
         await LoadAsync(id, ct) ? Page() : NotFound();
 
@@ -82,24 +111,34 @@ public sealed class WalkInModel(
         {
             return NotFound();
         }
+        var paymentRefused = !string.IsNullOrEmpty(PaymentMethod) && !JkBoats.Data.Payments.PaymentMethod.IsKnown(PaymentMethod);
+        if (paymentRefused)
+        {
+            Errors[PaymentField] = ["Choose how it was paid: not paid yet, cash, card or other."];
+        }
         var passengers = ReadPassengers(showRows: PassengerNames.Count > 0 || NamesRequired);
         var booking = passengers is null ? null : validator.Validate(new BookingInput(id, null, FullName, Email, Phone) { Passengers = passengers },
-            Errors, emailRequired: false, fares: await fareRepository.ListFareTypesAsync(ct, activeOnly: true));
-        if (booking is null)
+            Errors, emailRequired: false, fares: await fareRepository.ListFareTypesAsync(ct, activeOnly: true), phoneRequired: false);
+        if (booking is null || paymentRefused)
         {
             // The customer's fields get their messages too when the counts were refused first.
             if (passengers is null)
             {
-                validator.Validate(new BookingInput(id, 1, FullName, Email, Phone), Errors, emailRequired: false);
+                validator.Validate(new BookingInput(id, 1, FullName, Email, Phone), Errors, emailRequired: false, phoneRequired: false);
             }
             metrics.Booking(BookingChannel.Desk, Outcomes.ValidationError);
+            if (paymentRefused)
+            {
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
             return Page();
         }
         var key = IdempotencyKey is { Length: > 0 and <= 100 } ? "desk-" + IdempotencyKey : null;
-        switch (await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Desk, key), ct))
+        var command = new BookingCommand(booking, BookingChannel.Desk, key);
+        switch (await inventory.BookAsync(command with { PaymentMethod = string.IsNullOrEmpty(PaymentMethod) ? null : PaymentMethod, Actor = User.Actor() }, ct))
         {
             case BookingOutcome.Confirmed confirmed:
-                return RedirectToPage("/Staff/Bookings/Details", new { id = confirmed.Booking.BookingId, sold = 1 });
+                return RedirectToPage("/Staff/Bookings/Details", new { id = confirmed.Booking.BookingId, sold = true });
             case BookingOutcome.InsufficientCapacity refused:
                 Errors[BookingValidator.PassengersField] = [OutcomeMessages.Capacity(refused) + "."];
                 await LoadAsync(id, ct);

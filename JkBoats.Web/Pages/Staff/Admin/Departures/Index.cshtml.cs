@@ -28,9 +28,14 @@ public sealed class IndexModel(ScheduleRepository schedule, ScheduleInput input,
 
     public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public DateTime Now => calendar.UtcNow;
+
+    /// <summary>A fresh form is for today at 09:00 (the operator's time); right after adding one, for the day just used.</summary>
+    public async Task OnGetAsync(string? date, CancellationToken ct)
     {
-        Form = new FormValues(null, null, calendar.Today.ToString("yyyy-MM-dd"), "09:00");
+        var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var used)
+            ? used : calendar.Today;
+        Form = new FormValues(null, null, day.ToString("yyyy-MM-dd"), "09:00");
         await LoadAsync(ct);
     }
 
@@ -50,7 +55,7 @@ public sealed class IndexModel(ScheduleRepository schedule, ScheduleInput input,
                 {
                     case ScheduleResult.Done:
                         TempData["Flash"] = "Departure added.";
-                        return RedirectToPage();
+                        return RedirectToPage(new { date = day.Value.ToString("yyyy-MM-dd") });
                     case ScheduleResult.Duplicate:
                         Errors.Add("That boat already has a departure at that time.");
                         break;

@@ -8,8 +8,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Admin.Team;
 
-public sealed class IndexModel(StaffRepository staff, StaffSignIn signIn) : PageModel
+public sealed class IndexModel(StaffRepository staff, StaffSignIn signIn, OperatorCalendar calendar) : PageModel
 {
+    public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
+
     public IReadOnlyList<StaffMember> Members { get; private set; } = [];
 
     public List<string> Errors { get; } = [];
@@ -36,9 +38,16 @@ public sealed class IndexModel(StaffRepository staff, StaffSignIn signIn) : Page
         {
             Errors.Add("You cannot remove your own admin access or deactivate yourself.");
         }
-        if (Errors.Count == 0 && !await staff.UpdateAsync(id, displayName!, role!, isActive, ct))
+        if (Errors.Count == 0)
         {
-            return NotFound();
+            switch (await staff.UpdateAsync(id, displayName!, role!, isActive, ct))
+            {
+                case StaffUpdateResult.NotFound:
+                    return NotFound();
+                case StaffUpdateResult.LastAdmin:
+                    Errors.Add("They are the last active admin: make someone else an admin first. Nothing was saved.");
+                    break;
+            }
         }
         return await DoneAsync("Saved.", ct);
     }

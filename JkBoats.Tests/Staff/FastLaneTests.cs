@@ -197,7 +197,7 @@ public sealed class FastLaneTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task A_fresh_add_departure_form_is_today_at_nine_and_after_adding_it_keeps_the_day_just_used()
+    public async Task The_add_departure_form_is_today_at_nine_and_resets_to_it_after_adding_one()
     {
         var admin = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Admin);
         var boat = (await fixture.Data.CreateDepartureAsync()).BoatId.ToString();
@@ -215,7 +215,8 @@ public sealed class FastLaneTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         var next = await admin.GetDocumentAsync(added.Headers.Location!.OriginalString);
         Assert.Equal("Departure added.", next.QuerySelector("p[role=status]")!.TextContent.Trim());
-        Assert.Equal((used, "09:00"), (Value(next, "#date"), Value(next, "#time")));
+        Assert.Equal((today.ToString("yyyy-MM-dd"), "09:00"), (Value(next, "#date"), Value(next, "#time")));
+        Assert.Equal("off", next.QuerySelector("form:has(#destination)")!.GetAttribute("autocomplete")); // no browser restores the last day
     }
 
     [Fact]

@@ -30,12 +30,10 @@ public sealed class IndexModel(ScheduleRepository schedule, ScheduleInput input,
 
     public DateTime Now => calendar.UtcNow;
 
-    /// <summary>A fresh form is for today at 09:00 (the operator's time); right after adding one, for the day just used.</summary>
-    public async Task OnGetAsync(string? date, CancellationToken ct)
+    /// <summary>The form is for today at 09:00 (the operator's time), also right after adding a departure: the next one starts afresh.</summary>
+    public async Task OnGetAsync(CancellationToken ct)
     {
-        var day = DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var used)
-            ? used : calendar.Today;
-        Form = new FormValues(null, null, day.ToString("yyyy-MM-dd"), "09:00");
+        Form = new FormValues(null, null, calendar.Today.ToString("yyyy-MM-dd"), "09:00");
         await LoadAsync(ct);
     }
 
@@ -55,7 +53,7 @@ public sealed class IndexModel(ScheduleRepository schedule, ScheduleInput input,
                 {
                     case ScheduleResult.Done:
                         TempData["Flash"] = "Departure added.";
-                        return RedirectToPage(new { date = day.Value.ToString("yyyy-MM-dd") });
+                        return RedirectToPage();
                     case ScheduleResult.Duplicate:
                         Errors.Add("That boat already has a departure at that time.");
                         break;

@@ -39,7 +39,7 @@ internal static class DockerPostgres
             .WithDatabase("postgres")
             .WithUsername("postgres")
             .WithPassword("postgres")
-            .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300")
+            .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=500")
             .Build();
         try
         {

@@ -58,7 +58,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
             "-c fsync=off",
             "-c synchronous_commit=off",
             "-c full_page_writes=off",
-            "-c max_connections=300",
+            "-c max_connections=500",
             "-c shared_buffers=128MB",
             _replication ? "-c wal_level=replica -c max_wal_senders=5 -c wal_keep_size=256MB" : "");
         var result = await RunPgAsync("pg_ctl", ["start", "-w", "-t", "60", "-D", _dataDir, "-l", _logFile, "-o", options], ct).ConfigureAwait(false);

@@ -20,7 +20,11 @@ public sealed class PaymentStormTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = NpgsqlDataSource.Create(await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_payment_storm"));
+        // A pool of its own size: the storms of other test classes share the server's connections.
+        _db = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_payment_storm"))
+        {
+            MaxPoolSize = 24,
+        }.ConnectionString);
         _data = new TestData(_db);
         _inventory = Inventories.Create(_db, new JkBoatsOptions { LockTimeout = TimeSpan.FromSeconds(20) });
     }

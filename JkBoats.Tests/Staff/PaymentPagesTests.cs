@@ -169,6 +169,36 @@ public sealed class PaymentPagesTests(AppFixture fixture)
         Assert.Equal(30m, (await RowsAsync(id)).Sum(r => r.Amount));
     }
 
+    [Theory]
+    [InlineData("cash", 1)]
+    [InlineData("card", 1)]
+    [InlineData("", 0)]
+    public async Task A_walk_in_paid_with_the_sale_records_the_whole_price_by_that_method_in_the_same_step(string method, int rows)
+    {
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10, price: 20m, fares: TestData.FamilyFares);
+        var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
+
+        var sold = await agent.SubmitAsync($"/staff/departures/{departure.DepartureId}/walk-in", "#walk-in-form",
+            new() { ["FullName"] = "Paying Walker", ["Counts[adult]"] = "2", ["Counts[child]"] = "1", ["PaymentMethod"] = method });
+
+        Assert.Equal(HttpStatusCode.Redirect, sold.StatusCode);
+        var page = await agent.GetDocumentAsync(sold.Headers.Location!.OriginalString);
+        var id = Guid.Parse(System.Text.RegularExpressions.Regex.Match(sold.Headers.Location!.OriginalString, "/staff/bookings/([0-9a-f-]{36})").Groups[1].Value);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<decimal>("select total_price from bookings where id = @id", new { id });
+        var payments = await RowsAsync(id);
+        Assert.Equal(rows, payments.Count);
+        if (rows == 1)
+        {
+            Assert.Equal(("payment", method, total, agent.Email!), payments[0]);
+            Assert.Equal("Paid in full", Text(page, "balance"));
+        }
+        else
+        {
+            Assert.Equal($"Owes ${total:0.00}", Text(page, "balance"));
+        }
+    }
+
     [Fact]
     public async Task Payments_and_the_history_can_only_be_appended_to()
     {

@@ -123,6 +123,39 @@ public sealed class HistoryTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task The_pages_staff_and_customers_use_write_the_history_as_the_person_who_acted()
+    {
+        var departure = await fixture.Data.CreateDepartureAsync(capacity: 10, price: 20m, departureTime: DateTime.UtcNow.AddDays(4));
+        var later = await fixture.Data.AddDepartureAsync(departure, departure.DepartureTime.AddHours(2));
+        var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
+
+        // The desk sells a walk-in paid in cash, checks it in on the manifest and moves it after the review.
+        var sold = await agent.SubmitAsync($"/staff/departures/{departure.DepartureId}/walk-in", "#walk-in-form",
+            new() { ["FullName"] = "Page Walker", ["Counts[adult]"] = "2", ["PaymentMethod"] = "cash" });
+        Assert.Equal(HttpStatusCode.Redirect, sold.StatusCode);
+        var walkIn = Guid.Parse(System.Text.RegularExpressions.Regex.Match(sold.Headers.Location!.OriginalString, "/staff/bookings/([0-9a-f-]{36})").Groups[1].Value);
+        Assert.Equal([(BookingEventKind.Created, agent.Email!), (BookingEventKind.Paid, agent.Email!)],
+            (await HistoryAsync(walkIn)).Where(e => e.Kind != BookingEventKind.EmailSent).Select(e => (e.Kind, e.Actor)));
+        await ExpectAsync(walkIn, async () => Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync(
+            $"/staff/departures/{departure.DepartureId}", $"tbody[data-booking-id='{walkIn}'] form[action*='CheckIn']", [])).StatusCode), (BookingEventKind.CheckedIn, agent.Email!));
+        await ExpectAsync(walkIn, async () =>
+        {
+            var review = await agent.SubmitAsync($"/staff/bookings/{walkIn}", "form:has(#targetDepartureId)", new() { ["targetDepartureId"] = later.DepartureId.ToString() });
+            Assert.Equal(HttpStatusCode.OK, review.StatusCode); // the review: nothing moved yet
+            var confirm = (AngleSharp.Html.Dom.IHtmlFormElement)(await StaffSession.ParseAsync(review)).QuerySelector("form:has(input[name='reviewed'])")!;
+            Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync(confirm, [])).StatusCode);
+        }, (BookingEventKind.Moved, agent.Email!));
+
+        // The customer cancels through the manage link.
+        var online = await BookAsync(departure.DepartureId, BookingChannel.Web);
+        var path = (await fixture.App.Services.GetRequiredService<JkBoats.Data.Email.ManageLinks>().UrlForAsync(online, CancellationToken.None)).AbsolutePath;
+        using var visitor = fixture.NewSession();
+        await ExpectAsync(online, async () =>
+            Assert.Equal(HttpStatusCode.SeeOther, (await visitor.SubmitAsync((await visitor.GetAsync(path)).Form("#cancel-booking form"))).Status),
+            (BookingEventKind.Cancelled, BookingCancellation.Customer));
+    }
+
+    [Fact]
     public async Task The_staff_booking_page_shows_the_history_with_who_did_what()
     {
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 10);

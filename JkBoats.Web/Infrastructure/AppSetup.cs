@@ -86,7 +86,7 @@ public static class AppSetup
             pages.Conventions.AllowAnonymousToPage("/Staff/Error");
             pages.Conventions.Add(new HandlerRateLimits());
             pages.Conventions.CompressOverHttps("/Departures/Index", "/Departures/Details", "/Departures/Seats");
-        });
+        }).AddViewLocalization();
         services.AddJkBoatsCompression();
         // The build output maps its precompressed assets (obj/…/compressed) through the static web assets manifest; a
         // published app has no such manifest and serves them from its wwwroot, so this only matters when run from a build.
@@ -98,6 +98,7 @@ public static class AppSetup
         // the build anyway, so the build's own files and cache headers are served.
         builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         services.AddListingCache();
+        services.AddJkBoatsLanguages();
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
             // Degraded, never unhealthy: without the replica, listings read from the primary. Healthy when none is configured.
@@ -145,6 +146,7 @@ public static class AppSetup
         app.UseWhen(IsApi, api => api.UseStatusCodePages());
         app.UseWhen(IsStaff, staff => staff.UseStatusCodePagesWithReExecute("/staff/error/{0}"));
         app.UseWhen(IsSite, site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
+        app.UseWhen(IsSite, site => site.UseRequestLocalization());
         app.UseJkBoatsRequestLogging();
         app.UseRouting();
         app.UseCompressionOverHttpsWhereSafe();
@@ -167,6 +169,7 @@ public static class AppSetup
 
         app.MapBoatEndpoints();
         app.MapBookingEndpoints();
+        app.MapLanguageSwitch();
         app.MapStaticAssets();
         app.MapRazorPages().WithStaticAssets();
     }

@@ -16,6 +16,7 @@ public static class ListingCache
             .Expire(MaxAge)
             .SetVaryByQuery("destination", "date", "days", "date_from", "date_to")
             .SetVaryByHeader("HX-Request", "HX-History-Restore-Request")
+            .VaryByValue(_ => new KeyValuePair<string, string>("language", System.Globalization.CultureInfo.CurrentUICulture.Name))
             .Tag(Policy)));
         services.AddHostedService<Invalidation>();
         return services;

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using AngleSharp.Html.Parser;
+using JkBoats.Tests.Infrastructure;
+
+namespace JkBoats.Tests.Pages;
+
+/// <summary>The customer site's language: the switcher's cookie, else Accept-Language, else English; the same URLs in every language,
+/// <c>&lt;html lang&gt;</c> following it, cached listings kept apart per language, and every text of the layout translated.</summary>
+[Collection(SiteCollection.Name)]
+public sealed class LanguageTests(AppFixture site)
+{
+    private HttpClient Client(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer(), UseCookies = true })
+        {
+            BaseAddress = site.App.BaseAddress,
+        };
+
+    private static async Task<(string Lang, string Header)> PageAsync(HttpClient http, string path, string? acceptLanguage = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (acceptLanguage is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
+        }
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await new HtmlParser().ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+        return (page.DocumentElement.GetAttribute("lang")!, page.QuerySelector("header nav")!.TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(null, "en", "Find a trip")]
+    [InlineData("el-GR,el;q=0.9,en;q=0.5", "el", "Βρείτε ταξίδι")]
+    [InlineData("fr-CH, fr;q=0.9", "fr", "Trouver une sortie")]
+    [InlineData("de-DE,de;q=0.9", "en", "Find a trip")]
+    public async Task The_browsers_language_is_used_when_the_site_has_it_else_english(string? acceptLanguage, string lang, string findATrip)
+    {
+        var (pageLang, header) = await PageAsync(Client(), "/bookings/find", acceptLanguage);
+        Assert.Equal(lang, pageLang);
+        Assert.StartsWith(findATrip, header);
+    }
+
+    [Fact]
+    public async Task The_switcher_keeps_the_choice_in_a_cookie_that_wins_over_the_browser_and_comes_back_to_the_same_page()
+    {
+        var cookies = new CookieContainer();
+        var http = Client(cookies);
+        var (_, english) = await PageAsync(http, "/bookings/find", "el");
+        Assert.StartsWith("Βρείτε ταξίδι", english);
+
+        using var chosen = await http.GetAsync("/language/fr?return=" + Uri.EscapeDataString("/bookings/find?x=1"));
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        Assert.Equal("/bookings/find?x=1", chosen.Headers.Location!.OriginalString);
+        var (lang, header) = await PageAsync(http, "/bookings/find", "el");
+        Assert.Equal(("fr", true), (lang, header.StartsWith("Trouver une sortie", StringComparison.Ordinal)));
+
+        // The switcher on the page links every language back to this page, and marks the current one.
+        using var response = await http.GetAsync("/bookings/find");
+        var page = await new HtmlParser().ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+        var links = page.QuerySelectorAll("#language-switcher a").Select(a => (a.GetAttribute("lang"), a.GetAttribute("href"), a.HasAttribute("aria-current"))).ToList();
+        Assert.Equal([("en", "/language/en?return=%2Fbookings%2Ffind", false), ("el", "/language/el?return=%2Fbookings%2Ffind", false), ("fr", "/language/fr?return=%2Fbookings%2Ffind", true)], links);
+    }
+
+    [Theory]
+    [InlineData("/language/xx?return=/bookings/find", "/bookings/find")]
+    [InlineData("/language/el?return=https://evil.example/", "/")]
+    [InlineData("/language/el?return=//evil.example/", "/")]
+    [InlineData("/language/el?return=/%5Cevil.example", "/")]
+    [InlineData("/language/el", "/")]
+    public async Task An_unknown_language_changes_nothing_and_only_a_local_path_is_gone_back_to(string path, string location)
+    {
+        var cookies = new CookieContainer();
+        using var response = await Client(cookies).GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(location, response.Headers.Location!.OriginalString);
+        Assert.Equal(path.StartsWith("/language/xx", StringComparison.Ordinal) ? 0 : 1, cookies.GetAllCookies().Count);
+    }
+
+    [Fact]
+    public async Task The_cached_listing_is_kept_apart_per_language()
+    {
+        var http = Client();
+        var (greek, greekHeader) = await PageAsync(http, "/", "el");
+        var (english, englishHeader) = await PageAsync(http, "/", "en");
+        var (greekAgain, _) = await PageAsync(http, "/", "el");
+        Assert.Equal(("el", "en", "el"), (greek, english, greekAgain));
+        Assert.NotEqual(greekHeader, englishHeader);
+    }
+
+    [Fact]
+    public async Task Every_text_of_the_layout_is_translated_into_every_language()
+    {
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../.."));
+        var layout = await File.ReadAllTextAsync(Path.Combine(root, "JkBoats.Web/Pages/Shared/_Layout.cshtml"));
+        var keys = Regex.Matches(layout, "@L\\[\"(?<key>[^\"]+)\"\\]").Select(m => m.Groups["key"].Value).Distinct().ToList();
+        Assert.NotEmpty(keys);
+        foreach (var (code, _) in JkBoats.Web.Infrastructure.Languages.Supported.Skip(1))
+        {
+            var resx = XDocument.Load(Path.Combine(root, $"JkBoats.Web/Resources/Pages/Shared/_Layout.{code}.resx"));
+            var translated = resx.Root!.Elements("data").ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
+            Assert.Empty(keys.Where(k => !translated.TryGetValue(k, out var text) || string.IsNullOrWhiteSpace(text) || text == k).Select(k => $"{code}: {k}"));
+        }
+    }
+}

@@ -12,6 +12,10 @@ public enum BookingChannel
 
 public sealed record BookingCommand(ValidBooking Booking, BookingChannel Channel, string? IdempotencyKey)
 {
+    /// <summary>The language the customer booked in (a two- or three-letter code, e.g. <c>el</c>), for the booking's emails;
+    /// null: English.</summary>
+    public string? Language { get; init; }
+
     /// <summary>Who made the booking, for its history: the staff member's email at the desk; the channel otherwise.</summary>
     public string? Actor { get; init; }
 

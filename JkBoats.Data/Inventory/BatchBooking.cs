@@ -123,12 +123,14 @@ internal static class BatchBooking
                 where id = @DepartureId
             ), booked as (
                 insert into bookings (id, confirmation_code, departure_id, customer_id, seats_booked, persons, total_price, status,
-                                      full_name, email, phone, channel, idempotency_key, request_fingerprint)
+                                      full_name, email, phone, channel, idempotency_key, request_fingerprint, language)
                 select b.id, b.code, @DepartureId, coalesce(upserted.id, b.customer_id), b.seats, b.persons, b.total_price, @Status,
-                       b.full_name, b.email, b.phone, b.channel, b.idempotency_key, b.fingerprint
+                       b.full_name, b.email, b.phone, b.channel, b.idempotency_key, b.fingerprint, b.language
                 from unnest(@Ids::uuid[], @Codes::text[], @CustomerIds::uuid[], @SeatCounts::int[], @PersonCounts::int[], @Totals::numeric[],
-                            @Names::text[], @Emails::text[], @Phones::text[], @Channels::text[], @Keys::text[], @Fingerprints::text[])
-                     as b(id, code, customer_id, seats, persons, total_price, full_name, email, phone, channel, idempotency_key, fingerprint)
+                            @Names::text[], @Emails::text[], @Phones::text[], @Channels::text[], @Keys::text[], @Fingerprints::text[],
+                            @Languages::text[])
+                     as b(id, code, customer_id, seats, persons, total_price, full_name, email, phone, channel, idempotency_key, fingerprint,
+                          language)
                 left join upserted on lower(upserted.email) = lower(b.email)
                 returning id, email, created_at
             ), aboard as (
@@ -177,6 +179,7 @@ internal static class BatchBooking
             Channels = accepted.Select(a => Command(a).Channel.ToString().ToLowerInvariant()).ToArray(),
             Keys = accepted.Select(a => Command(a).IdempotencyKey).ToArray(),
             Fingerprints = accepted.Select(a => Command(a).IdempotencyKey is null ? null : batch[a.Index].Fingerprint).ToArray(),
+            Languages = accepted.Select(a => Command(a).Language ?? "en").ToArray(),
             EmailKind = EmailKinds.BookingConfirmed,
             PBookings = aboard.Select(x => x.BookingId).ToArray(),
             PPositions = aboard.Select(x => x.p.Position).ToArray(),

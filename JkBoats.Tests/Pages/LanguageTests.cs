@@ -89,6 +89,31 @@ public sealed class LanguageTests(AppFixture site)
         Assert.NotEqual(greekHeader, englishHeader);
     }
 
+    [Theory]
+    [InlineData(null, "en")]
+    [InlineData("el", "el")]
+    [InlineData("fr", "fr")]
+    public async Task A_booking_keeps_the_language_it_was_made_in(string? chosen, string stored)
+    {
+        var departure = await site.Data.CreateDepartureAsync(capacity: 10, departureTime: DateTime.UtcNow.Date.AddDays(12).AddHours(10));
+        using var visitor = site.NewSession();
+        if (chosen is not null)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await visitor.SendRawAsync(new HttpRequestMessage(HttpMethod.Get, $"/language/{chosen}"))).StatusCode);
+        }
+        var form = await visitor.GetAsync($"/departures/{departure.DepartureId}/book");
+        var review = await visitor.SubmitAsync(form.Form("#booking-step form"), new Dictionary<string, string>
+        {
+            ["fares[adult]"] = "2", ["full_name"] = "Lena Lang", ["email"] = $"lena-{Guid.NewGuid():N}@example.com", ["phone"] = "(415) 555-0132",
+        });
+        var confirmed = await visitor.SubmitAsync(review.Form("form[action$='handler=Confirm']"));
+        Assert.Equal(HttpStatusCode.SeeOther, confirmed.Status);
+
+        await using var connection = await site.Db.OpenConnectionAsync();
+        Assert.Equal(stored, await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection,
+            "select language from bookings where departure_id = @DepartureId", new { departure.DepartureId }));
+    }
+
     [Fact]
     public async Task Every_text_of_the_layout_is_translated_into_every_language()
     {

@@ -226,7 +226,7 @@ public sealed class BookModel(
             return ReviewAgain("Please check your booking and confirm it again.");
         }
 
-        var outcome = await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Web, $"web:{key}"), ct);
+        var outcome = await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Web, $"web:{key}") { Language = Languages.Current }, ct);
         switch (outcome)
         {
             case BookingOutcome.Confirmed confirmed:

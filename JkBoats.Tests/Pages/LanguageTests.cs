@@ -114,6 +114,58 @@ public sealed class LanguageTests(AppFixture site)
             "select language from bookings where departure_id = @DepartureId", new { departure.DepartureId }));
     }
 
+    [Theory]
+    [InlineData(404)]
+    [InlineData(429)]
+    [InlineData(503)]
+    [InlineData(400)]
+    [InlineData(500)]
+    public async Task The_error_pages_are_in_the_visitors_language(int code)
+    {
+        async Task<(string Lang, string Title, string Message, string Buttons)> ErrorAsync(string language)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/Error/{code}");
+            request.Headers.TryAddWithoutValidation("Accept-Language", language);
+            using var response = await Client().SendAsync(request);
+            var page = await new HtmlParser().ParseDocumentAsync(await response.Content.ReadAsStringAsync());
+            return (page.DocumentElement.GetAttribute("lang")!, page.QuerySelector("h1")!.TextContent.Trim(),
+                page.QuerySelector("h1 + p")!.TextContent.Trim(), page.QuerySelector("section .flex")!.TextContent.Trim());
+        }
+        var english = await ErrorAsync("en");
+        foreach (var language in new[] { "el", "fr" })
+        {
+            var translated = await ErrorAsync(language);
+            Assert.Equal(language, translated.Lang);
+            Assert.NotEqual(english.Title, translated.Title);
+            Assert.NotEqual(english.Message, translated.Message);
+            Assert.NotEqual(english.Buttons, translated.Buttons);
+        }
+    }
+
+    [Fact]
+    public async Task Every_language_has_the_same_texts_as_the_others()
+    {
+        var resources = Path.Combine(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../..")), "JkBoats.Web/Resources");
+        var views = Directory.GetFiles(resources, "*.resx", SearchOption.AllDirectories)
+            .GroupBy(f => Regex.Replace(f, "\\.[a-z]{2,3}\\.resx$", ""))
+            .ToList();
+        Assert.NotEmpty(views);
+        foreach (var view in views)
+        {
+            var keys = JkBoats.Web.Infrastructure.Languages.Supported.Skip(1).ToDictionary(l => l.Code, l =>
+            {
+                var file = $"{view.Key}.{l.Code}.resx";
+                Assert.True(File.Exists(file), $"{file} is missing");
+                return XDocument.Load(file).Root!.Elements("data").Select(d => d.Attribute("name")!.Value).Order().ToList();
+            });
+            foreach (var (code, list) in keys)
+            {
+                Assert.Equal(keys.First().Value, list);
+            }
+        }
+        await Task.CompletedTask;
+    }
+
     [Fact]
     public async Task Every_text_of_the_layout_is_translated_into_every_language()
     {

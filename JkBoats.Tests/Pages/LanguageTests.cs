@@ -167,17 +167,39 @@ public sealed class LanguageTests(AppFixture site)
     }
 
     [Fact]
-    public async Task Every_text_of_the_layout_is_translated_into_every_language()
+    public async Task Every_text_of_a_translated_view_is_in_every_language()
     {
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../.."));
-        var layout = await File.ReadAllTextAsync(Path.Combine(root, "JkBoats.Web/Pages/Shared/_Layout.cshtml"));
-        var keys = Regex.Matches(layout, "@L\\[\"(?<key>[^\"]+)\"\\]").Select(m => m.Groups["key"].Value).Distinct().ToList();
-        Assert.NotEmpty(keys);
-        foreach (var (code, _) in JkBoats.Web.Infrastructure.Languages.Supported.Skip(1))
+        var resources = Path.Combine(root, "JkBoats.Web/Resources");
+        var views = Directory.GetFiles(resources, "*.el.resx", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(resources, f)[..^".el.resx".Length]).ToList();
+        Assert.Contains(Path.Combine("Pages", "Shared", "_Layout"), views);
+        var missing = new List<string>();
+        foreach (var view in views)
         {
-            var resx = XDocument.Load(Path.Combine(root, $"JkBoats.Web/Resources/Pages/Shared/_Layout.{code}.resx"));
-            var translated = resx.Root!.Elements("data").ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
-            Assert.Empty(keys.Where(k => !translated.TryGetValue(k, out var text) || string.IsNullOrWhiteSpace(text) || text == k).Select(k => $"{code}: {k}"));
+            var source = await File.ReadAllTextAsync(Path.Combine(root, "JkBoats.Web", view + ".cshtml"));
+            var keys = Regex.Matches(source, "L\\[\"(?<key>[^\"]+)\"").Select(m => m.Groups["key"].Value).Distinct().ToList();
+            Assert.NotEmpty(keys);
+            foreach (var (code, _) in JkBoats.Web.Infrastructure.Languages.Supported.Skip(1))
+            {
+                var translated = XDocument.Load(Path.Combine(resources, $"{view}.{code}.resx")).Root!.Elements("data")
+                    .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
+                missing.AddRange(keys.Where(k => !translated.TryGetValue(k, out var text) || string.IsNullOrWhiteSpace(text) || text == k).Select(k => $"{view}.{code}: {k}"));
+            }
         }
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public async Task Find_my_booking_answers_in_greek_its_refusals_and_its_empty_result_included()
+    {
+        using var visitor = site.NewSession();
+        await visitor.SendRawAsync(new HttpRequestMessage(HttpMethod.Get, "/language/el"));
+        var page = await visitor.GetAsync("/bookings/find");
+        Assert.Equal("Βρείτε την κράτησή μου", page.Text("h1"));
+        var refused = await visitor.SubmitAsync(page.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = "nobody@" }, htmx: true);
+        Assert.StartsWith("Γράψτε", refused.Text("#contact-error"));
+        var none = await visitor.SubmitAsync(page.Form("#booking-lookup form"), new Dictionary<string, string> { ["contact"] = $"none-{Guid.NewGuid():N}@example.com" }, htmx: true);
+        Assert.Equal("Δεν βρέθηκαν κρατήσεις", none.Text("#no-bookings p"));
     }
 }

@@ -7,6 +7,9 @@ public sealed class JkBoatsOptions
     /// <summary>IANA or Windows id of the operator's time zone; calendar days and local times use it.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>How money, days and times are written (<c>JkBoats:Locale</c>).</summary>
+    public LocaleOptions Locale { get; set; } = new();
+
     public int MaxSeatsPerBooking { get; set; } = 10;
 
     /// <summary>Online and API bookings must name every passenger, not only the lead (the desk may still leave names out).</summary>
@@ -36,4 +39,14 @@ public sealed class JkBoatsOptions
 
     /// <summary>How often expired waiting-list holds are looked for (a claim after expiry is refused at once regardless).</summary>
     public TimeSpan WaitlistSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The operator's culture and currency, independent of each other: en-GB with EUR writes "€25.00".</summary>
+public sealed class LocaleOptions
+{
+    /// <summary>ISO 4217 code of the currency every price is in.</summary>
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>.NET culture name for staff pages, print views, emails and the customer pages' numbers and dates.</summary>
+    public string Culture { get; set; } = "en-US";
 }

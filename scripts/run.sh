@@ -161,6 +161,10 @@ else
 fi
 
 export JkBoats__DemoMode=true
+# The demo's islands are Greek: it shows what a customer there would see, in euros and Athens time (override any of them).
+export JkBoats__Locale__Currency="${JkBoats__Locale__Currency:-EUR}"
+export JkBoats__Locale__Culture="${JkBoats__Locale__Culture:-en-GB}"
+export JkBoats__TimeZone="${JkBoats__TimeZone:-Europe/Athens}"
 # No load balancer drains a local demo: Ctrl-C stops at once (production keeps the 5 s default).
 export JkBoats__Shutdown__DrainDelay="${JkBoats__Shutdown__DrainDelay:-00:00:00}"
 echo

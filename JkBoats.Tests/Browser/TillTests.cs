@@ -48,7 +48,7 @@ public sealed class TillTests(BrowserFixture browser)
             await page.GetByLabel("Password").FillAsync(StaffSession.Password);
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Till:") })).ToBeVisibleAsync();
-            await Expect(page.Locator("[data-field=expected-cash]").First).ToHaveTextAsync(Display.Price(40.00m));
+            await Expect(page.Locator("[data-field=expected-cash]").First).ToHaveTextAsync(Display.Default.Price(40.00m));
 
             await page.GetByLabel("Counted cash").FillAsync("abc");
             await page.GetByRole(AriaRole.Button, new() { Name = "Record the count" }).ClickAsync();
@@ -59,14 +59,14 @@ public sealed class TillTests(BrowserFixture browser)
             await page.GetByLabel("Counted cash").FillAsync("38.00");
             await page.GetByLabel("Note (optional)").FillAsync("Two dollars short, checked twice");
             await page.GetByRole(AriaRole.Button, new() { Name = "Record the count" }).ClickAsync();
-            await Expect(page.Locator("#close-state [data-field=difference]")).ToHaveTextAsync($"{Display.Price(2.00m)} short");
+            await Expect(page.Locator("#close-state [data-field=difference]")).ToHaveTextAsync($"{Display.Default.Price(2.00m)} short");
             await Expect(page.Locator($"#everyone tr[data-staff='{agent}'] [data-field=close-state]")).ToHaveTextAsync("Not closed");
             await browser.ScreenshotAsync(page, $"{name}-till-closed");
             await BrowserFixture.AssertAccessibleAsync(page);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Printable close-out" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Till close-out") })).ToBeVisibleAsync();
-            await Expect(page.Locator("#close-out-summary [data-field=difference]")).ToHaveTextAsync($"{Display.Price(2.00m)} short");
+            await Expect(page.Locator("#close-out-summary [data-field=difference]")).ToHaveTextAsync($"{Display.Default.Price(2.00m)} short");
             await browser.ScreenshotAsync(page, $"{name}-till-close-out");
             await BrowserFixture.AssertAccessibleAsync(page);
             await page.EmulateMediaAsync(new() { Media = Media.Print });

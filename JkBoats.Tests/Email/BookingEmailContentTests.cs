@@ -37,7 +37,7 @@ public sealed class BookingEmailContentTests
             var departs = Local(trip.DepartureTime);
             Assert.Equal(trip.BoatName, details["Boat"]);
             Assert.Equal(trip.Destination, details["Destination"]);
-            Assert.Equal(Display.DayAndTime(departs), details["Departure"]);
+            Assert.Equal(Display.Default.DayAndTime(departs), details["Departure"]);
             Assert.Equal(kind == "cancelled" ? "Cancelled" : "Confirmed", details["Status"]);
             Assert.Contains($"Status:       {details["Status"]}", LinesOf(message));
             Assert.Equal(kind == "cancelled" ? "1 seat" : "2 seats", details["Seats"]);

@@ -36,7 +36,7 @@ public sealed class ChangeEmailTests
 
         await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(email).Any(d => KindOf(d.Message) == EmailKinds.BookingChanged), Patience, "the changed email");
         var message = bed.Smtp.DeliveriesTo(email).Single(d => KindOf(d.Message) == EmailKinds.BookingChanged).Message;
-        var departs = Display.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone)));
+        var departs = Display.Default.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone)));
         Assert.Equal($"Booking changed: {code}, {departure.Destination}, {departs}", message.Subject);
         var html = await HtmlOf(message);
         Assert.Equal($"Booking changed: {code}", html.Title);
@@ -94,7 +94,7 @@ public sealed class ChangeEmailTests
         await Eventually.HoldsAsync(() => guests[..2].All(g => bed.Smtp.DeliveriesTo(g).Any(d => KindOf(d.Message) == EmailKinds.DepartureChanged)),
             Patience, "a departure-changed email to each confirmed booking");
         var zone = TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone);
-        var (was, now) = (Display.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, zone)), Display.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(newTime, zone)));
+        var (was, now) = (Display.Default.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, zone)), Display.Default.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(newTime, zone)));
         for (var i = 0; i < 2; i++)
         {
             var message = bed.Smtp.DeliveriesTo(guests[i]).Single(d => KindOf(d.Message) == EmailKinds.DepartureChanged).Message;

@@ -73,7 +73,7 @@ public sealed class ConfirmationEmailTests(ITestOutputHelper output)
         Assert.NotNull(row.SentAt);
 
         var local = TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone));
-        var localDeparture = JkBoats.Web.Pages.Shared.Display.DayAndTime(local);
+        var localDeparture = JkBoats.Web.Pages.Shared.Display.Default.DayAndTime(local);
         var arriveBy = $"be at the pier by {local.AddMinutes(-15):HH:mm}";
         Assert.NotEqual(departure.DepartureTime.ToString("HH:mm", CultureInfo.InvariantCulture), localDeparture[^5..]);
         var text = message.TextBody;

@@ -113,7 +113,7 @@ public sealed class EveryEmailTests
         // The confirmation page writes the departure with the same words.
         var path = await ConfirmationPages.PathAsync(app.Services, booked.Body.GetProperty("booking_id").GetGuid());
         var confirmation = await new AngleSharp.Html.Parser.HtmlParser().ParseDocumentAsync(await http.GetStringAsync(path), CancellationToken.None);
-        Assert.Equal(Display.DayAndTime(new DateTime(2030, 1, 19, 9, 0, 0)), confirmation.QuerySelector("[data-booking='departure']")!.TextContent.Trim());
+        Assert.Equal(Display.Default.DayAndTime(new DateTime(2030, 1, 19, 9, 0, 0)), confirmation.QuerySelector("[data-booking='departure']")!.TextContent.Trim());
     }
 
     [Fact]

@@ -78,11 +78,11 @@ public sealed class ReminderTests
         await Eventually.HoldsAsync(() => bed.Smtp.DeliveriesTo(booking.Email).Any(d => KindOf(d.Message) == EmailKinds.BookingReminder), Patience, "the reminder");
         var message = bed.Smtp.DeliveriesTo(booking.Email).Single(d => KindOf(d.Message) == EmailKinds.BookingReminder).Message;
         var local = TimeZoneInfo.ConvertTimeFromUtc(departure.DepartureTime, TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone));
-        var departs = Display.DayAndTime(local);
+        var departs = Display.Default.DayAndTime(local);
         Assert.Equal($"Reminder: {booking.Code}, {departure.Destination}, {departs}", message.Subject);
         var html = await HtmlOf(message);
         Assert.Equal(departs, html.QuerySelector("#departs")!.TextContent);
-        Assert.Equal(Display.Time(local.AddMinutes(-30)), html.QuerySelector("#arrive-by")!.TextContent);
+        Assert.Equal(Display.Default.Time(local.AddMinutes(-30)), html.QuerySelector("#arrive-by")!.TextContent);
         Assert.Contains("30 minutes before departure", html.QuerySelector("#arrive-by")!.ParentElement!.TextContent);
         var pier = app.Services.GetRequiredService<OperatorRepository>().Defaults.PierAddress;
         Assert.StartsWith(pier, html.QuerySelector("#pier")!.TextContent.Trim());
@@ -91,7 +91,7 @@ public sealed class ReminderTests
         Assert.Equal(manageUrl, html.QuerySelector("a#manage-link")!.GetAttribute("href"));
         Assert.StartsWith("cid:", html.QuerySelector("img#ticket-qr")!.GetAttribute("src"));
         var text = LinesOf(message);
-        Assert.Contains($"When to arrive: please be at the pier by {Display.Time(local.AddMinutes(-30))}, 30 minutes before departure.", text);
+        Assert.Contains($"When to arrive: please be at the pier by {Display.Default.Time(local.AddMinutes(-30))}, 30 minutes before departure.", text);
         Assert.Contains($"Where: {pier} (map: https://maps.example/pier-3)", text);
         Assert.Contains($"Plans changed? View your booking: {manageUrl}", text);
         Assert.Equal(departure.DepartureTime, CalendarEventOf(message).Start!.AsUtc, TimeSpan.FromSeconds(1));

@@ -14,7 +14,7 @@ public sealed class SelfServiceEmailTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
     private static string Local(DateTime utc) =>
-        Display.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone)));
+        Display.Default.DayAndTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeZoneInfo.FindSystemTimeZoneById(EmailTestBed.TimeZone)));
 
     [Fact]
     public async Task A_weather_choice_email_says_why_until_when_and_links_the_choice_without_a_ticket()

@@ -233,7 +233,7 @@ public sealed class FastLaneTests(AppFixture fixture)
 
         var team = await admin.GetDocumentAsync("/staff/admin/team");
 
-        Assert.Equal($"Last sign-in: {Display.DayAndTime(signedInAt.Value.ToUniversalTime())}", LastSignIn(team, agentEmail));
+        Assert.Equal($"Last sign-in: {Display.Default.DayAndTime(signedInAt.Value.ToUniversalTime())}", LastSignIn(team, agentEmail));
         Assert.Equal("Last sign-in: never", LastSignIn(team, neverEmail));
     }
 

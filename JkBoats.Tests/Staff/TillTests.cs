@@ -134,13 +134,13 @@ public sealed class TillTests : IAsyncLifetime
             var refunded = Sum(mine, PaymentKind.Refund, method);
             Assert.Equal(mine.Count(r => r.Method == method && r.Kind == PaymentKind.Payment).ToString(), Field(page, $"{row} [data-field='payments']"));
             Assert.Equal(mine.Count(r => r.Method == method && r.Kind == PaymentKind.Refund).ToString(), Field(page, $"{row} [data-field='refunds']"));
-            Assert.Equal(Display.Price(taken), Field(page, $"{row} [data-field='taken']"));
-            Assert.Equal(Display.Price(refunded), Field(page, $"{row} [data-field='refunded']"));
-            Assert.Equal(Display.Price(taken - refunded), Field(page, $"{row} [data-field='net']"));
+            Assert.Equal(Display.Default.Price(taken), Field(page, $"{row} [data-field='taken']"));
+            Assert.Equal(Display.Default.Price(refunded), Field(page, $"{row} [data-field='refunded']"));
+            Assert.Equal(Display.Default.Price(taken - refunded), Field(page, $"{row} [data-field='net']"));
         }
         var expectedCash = Sum(mine, PaymentKind.Payment, PaymentMethod.Cash) - Sum(mine, PaymentKind.Refund, PaymentMethod.Cash);
-        Assert.Equal(Display.Price(expectedCash), Field(page, "[data-field='expected-cash']"));
-        Assert.Equal(Display.Price(Sum(mine, PaymentKind.Payment) - Sum(mine, PaymentKind.Refund)), Field(page, "#till-totals tr[data-method='all'] [data-field='net']"));
+        Assert.Equal(Display.Default.Price(expectedCash), Field(page, "[data-field='expected-cash']"));
+        Assert.Equal(Display.Default.Price(Sum(mine, PaymentKind.Payment) - Sum(mine, PaymentKind.Refund)), Field(page, "#till-totals tr[data-method='all'] [data-field='net']"));
         var listed = page.QuerySelectorAll("#till-payments tbody tr").ToList();
         Assert.Equal(mine.Count, listed.Count);
         Assert.Equal(mine.OrderBy(r => r.CreatedAtUtc).Select(r => _bookings.Single(bk => bk.Id == r.BookingId).Code),
@@ -153,8 +153,8 @@ public sealed class TillTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var after = await agent.GetDocumentAsync(response.Headers.Location!.OriginalString);
-        Assert.Equal($"{Display.Price(5.00m)} short", Field(after, "#close-state [data-field='difference']"));
-        Assert.Equal(Display.Price(counted), Field(after, "#close-state [data-field='counted-cash']"));
+        Assert.Equal($"{Display.Default.Price(5.00m)} short", Field(after, "#close-state [data-field='difference']"));
+        Assert.Equal(Display.Default.Price(counted), Field(after, "#close-state [data-field='counted-cash']"));
         await using var connection = await _db.OpenConnectionAsync();
         var stored = await connection.QuerySingleAsync<(DateTime Day, decimal Expected, decimal Counted, decimal Difference, string ClosedBy, string? Note)>(
             "select business_day, expected_cash, counted_cash, difference, closed_by, note from till_closes where staff_email = @a", new { a });
@@ -162,13 +162,13 @@ public sealed class TillTests : IAsyncLifetime
 
         var over = await CountAsync(agent, path, $"${expectedCash + 2.50m:0.00}");
         Assert.Equal(HttpStatusCode.Redirect, over.StatusCode);
-        Assert.Equal($"{Display.Price(2.50m)} over", Field(await agent.GetDocumentAsync(path), "#close-state [data-field='difference']"));
+        Assert.Equal($"{Display.Default.Price(2.50m)} over", Field(await agent.GetDocumentAsync(path), "#close-state [data-field='difference']"));
         var exact = await CountAsync(agent, path, $"{expectedCash:0.00}");
         Assert.Equal(HttpStatusCode.Redirect, exact.StatusCode);
         Assert.Equal("exact", Field(await agent.GetDocumentAsync(path), "#close-state [data-field='difference']"));
 
         var closeOut = await agent.GetDocumentAsync(page.QuerySelector("#close-out-link")!.GetAttribute("href")!);
-        Assert.Equal(Display.Price(expectedCash), Field(closeOut, "#close-out-summary [data-field='expected-cash']"));
+        Assert.Equal(Display.Default.Price(expectedCash), Field(closeOut, "#close-out-summary [data-field='expected-cash']"));
         Assert.Equal("exact", Field(closeOut, "#close-out-summary [data-field='difference']"));
         Assert.Equal(3, closeOut.QuerySelectorAll("#till-closes tbody tr").Length);
         Assert.NotNull(closeOut.QuerySelector("button[data-print]"));
@@ -232,17 +232,17 @@ public sealed class TillTests : IAsyncLifetime
         var changed = await agent.GetDocumentAsync(path);
         Assert.Equal("exact", Field(changed, "#close-state [data-field='difference']"));
         Assert.NotNull(changed.QuerySelector("#close-state [data-field='changed']"));
-        Assert.Equal(Display.Price(70.00m), Field(changed, "[data-field='expected-cash']"));
+        Assert.Equal(Display.Default.Price(70.00m), Field(changed, "[data-field='expected-cash']"));
 
         Assert.Equal(HttpStatusCode.Redirect, (await CountAsync(agent, path, "69.00", "recount")).StatusCode);
 
         var page = await agent.GetDocumentAsync(path);
-        Assert.Equal($"{Display.Price(1.00m)} short", Field(page, "#close-state [data-field='difference']"));
+        Assert.Equal($"{Display.Default.Price(1.00m)} short", Field(page, "#close-state [data-field='difference']"));
         Assert.Null(page.QuerySelector("#close-state [data-field='changed']"));
         var history = page.QuerySelectorAll("#till-closes tbody tr").ToList();
         Assert.Equal(2, history.Count);
         Assert.Equal(["true", "false"], history.Select(tr => tr.GetAttribute("data-latest")));
-        Assert.Equal([Display.Price(69.00m), Display.Price(50.00m)], history.Select(tr => tr.QuerySelector("[data-field='counted']")!.TextContent.Trim()));
+        Assert.Equal([Display.Default.Price(69.00m), Display.Default.Price(50.00m)], history.Select(tr => tr.QuerySelector("[data-field='counted']")!.TextContent.Trim()));
         Assert.Equal(2, await ClosesOfAsync(a));
 
         await using var connection = await _db.OpenConnectionAsync();
@@ -318,20 +318,20 @@ public sealed class TillTests : IAsyncLifetime
         {
             var mine = OnLocalDay(seeded, who, day);
             Assert.Equal(mine.Count.ToString(), Field(page, $"#everyone tr[data-staff='{who}'] [data-field='entries']"));
-            Assert.Equal(Display.Price(Sum(mine, PaymentKind.Payment)), Field(page, $"#everyone tr[data-staff='{who}'] [data-field='taken']"));
-            Assert.Equal(Display.Price(Sum(mine, PaymentKind.Refund)), Field(page, $"#everyone tr[data-staff='{who}'] [data-field='refunded']"));
-            Assert.Equal(Display.Price(Sum(mine, PaymentKind.Payment, PaymentMethod.Cash) - Sum(mine, PaymentKind.Refund, PaymentMethod.Cash)),
+            Assert.Equal(Display.Default.Price(Sum(mine, PaymentKind.Payment)), Field(page, $"#everyone tr[data-staff='{who}'] [data-field='taken']"));
+            Assert.Equal(Display.Default.Price(Sum(mine, PaymentKind.Refund)), Field(page, $"#everyone tr[data-staff='{who}'] [data-field='refunded']"));
+            Assert.Equal(Display.Default.Price(Sum(mine, PaymentKind.Payment, PaymentMethod.Cash) - Sum(mine, PaymentKind.Refund, PaymentMethod.Cash)),
                 Field(page, $"#everyone tr[data-staff='{who}'] [data-field='expected-cash']"));
         }
         Assert.Equal("Not closed", Field(page, $"#everyone tr[data-staff='{a}'] [data-field='close-state']"));
-        Assert.Equal($"{Display.Price(3.00m)} short", Field(page, $"#everyone tr[data-staff='{b}'] [data-field='close-state']"));
+        Assert.Equal($"{Display.Default.Price(3.00m)} short", Field(page, $"#everyone tr[data-staff='{b}'] [data-field='close-state']"));
         Assert.Equal("exact", Field(page, $"#everyone tr[data-staff='{closedOnly}'] [data-field='close-state']"));
 
         var aTill = await admin.GetDocumentAsync(rows[a].QuerySelector("a")!.GetAttribute("href")!);
         var aExpected = Sum(OnLocalDay(seeded, a, day), PaymentKind.Payment, PaymentMethod.Cash) - Sum(OnLocalDay(seeded, a, day), PaymentKind.Refund, PaymentMethod.Cash);
-        Assert.Equal(Display.Price(aExpected), Field(aTill, "[data-field='expected-cash']"));
+        Assert.Equal(Display.Default.Price(aExpected), Field(aTill, "[data-field='expected-cash']"));
         var closeOut = await admin.GetDocumentAsync(aTill.QuerySelector("#close-out-link")!.GetAttribute("href")!);
-        Assert.Equal(Display.Price(aExpected), Field(closeOut, "#close-out-summary [data-field='expected-cash']"));
+        Assert.Equal(Display.Default.Price(aExpected), Field(closeOut, "#close-out-summary [data-field='expected-cash']"));
         Assert.Equal(OnLocalDay(seeded, a, day).Count, closeOut.QuerySelectorAll("#till-payments tbody tr").Length);
 
         var countedForA = await admin.SubmitAsync(rows[a].QuerySelector("a")!.GetAttribute("href")!, "#close-form", new() { ["CountedCash"] = $"{aExpected:0.00}" });

@@ -16,7 +16,7 @@ public sealed class UnsendableEmailException(string reason) : Exception(reason);
 
 public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
-    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails, PaymentRepository payments)
+    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails, PaymentRepository payments, Display display)
 {
     /// <param name="Ticket">The email carries the booking as a ticket (QR code and calendar file) while it is confirmed.</param>
     private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text, bool Ticket = true);
@@ -63,7 +63,7 @@ public sealed class BookingEmails(
             // Derived from the outbox row, like the Message-ID, so building the row again gives the same HTML.
             QrContentId = ticket ? $"qr-{email.Id:N}@{domain}" : null,
             Changes = changes,
-            ChooseBy = weather is null ? null : Display.DayAndTime(calendar.ToLocal(weather.DeadlineUtc)),
+            ChooseBy = weather is null ? null : display.DayAndTime(calendar.ToLocal(weather.DeadlineUtc)),
             DefaultAction = weather?.DefaultAction,
         };
         if (weather is not null && booking.Status == BookingStatus.Confirmed)
@@ -120,7 +120,7 @@ public sealed class BookingEmails(
         var (old, now) = (change.Old, change.New);
         return new[]
         {
-            new ChangedValue("Departure", Display.DayAndTime(calendar.ToLocal(old.DepartureTime)), Display.DayAndTime(calendar.ToLocal(now.DepartureTime))),
+            new ChangedValue("Departure", display.DayAndTime(calendar.ToLocal(old.DepartureTime)), display.DayAndTime(calendar.ToLocal(now.DepartureTime))),
             new ChangedValue("Boat", old.BoatName, now.BoatName),
             new ChangedValue("Destination", old.Destination, now.Destination),
         }.Where(value => value.Old != value.New).ToList();
@@ -147,21 +147,21 @@ public sealed class BookingEmails(
             Name: booking.FullName,
             Boat: booking.BoatName,
             Destination: booking.Destination,
-            Departure: Display.DayAndTime(departs),
-            ArriveBy: Display.Time(departs - arriveBefore),
+            Departure: display.DayAndTime(departs),
+            ArriveBy: display.Time(departs - arriveBefore),
             ArriveBefore: Display.Duration(arriveBefore),
             Seats: Display.Seats(booking.SeatsBooked),
-            Total: Display.Price(booking.TotalPrice),
+            Total: display.Price(booking.TotalPrice),
             ManageUrl: manage.AbsoluteUri,
             BookUrl: new Uri(manage, "/").AbsoluteUri,
             Reason: string.IsNullOrWhiteSpace(reason) ? "not given" : reason)
         {
             Operator = company,
-            Payment = balance is null ? "pay at the desk or on boarding" : Display.CustomerBalance(balance),
+            Payment = balance is null ? "pay at the desk or on boarding" : display.CustomerBalance(balance),
             State = booking.Status == BookingStatus.Confirmed ? "Confirmed" : "Cancelled",
             CancelledByCustomer = booking.Cancellation?.ByCustomer == true,
             Passengers = (booking.Passengers ?? [])
-                .Select(p => $"{Display.PassengerName(p, booking.FullName)}, {p.FareName}{(p.TakesSeat ? "" : " (on a lap)")}, {Display.PriceOrFree(p.Price)}")
+                .Select(p => $"{Display.PassengerName(p, booking.FullName)}, {p.FareName}{(p.TakesSeat ? "" : " (on a lap)")}, {display.PriceOrFree(p.Price)}")
                 .ToList(),
         };
     }

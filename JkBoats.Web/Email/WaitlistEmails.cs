@@ -11,7 +11,7 @@ namespace JkBoats.Web.Email;
 
 /// <summary>The offer email of a waiting-list entry: which seats are held, until when, and the link to confirm or decline.</summary>
 public sealed class WaitlistEmails(
-    WaitlistRepository waitlist, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails, IOptions<EmailOptions> options)
+    WaitlistRepository waitlist, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails, IOptions<EmailOptions> options, Display display)
 {
     public async Task<MimeMessage> BuildOfferAsync(ClaimedEmail email, CancellationToken ct)
     {
@@ -19,8 +19,8 @@ public sealed class WaitlistEmails(
             ?? throw new UnsendableEmailException("The waiting-list entry no longer exists");
         var company = await operatorDetails.CurrentAsync(ct);
         var url = (await links.WaitlistUrlForAsync(entry.Id, ct)).AbsoluteUri;
-        var departs = Display.DayAndTime(calendar.ToLocal(entry.DepartureTime));
-        var until = entry.HoldExpiresAt is { } expires ? Display.DayAndTime(calendar.ToLocal(expires)) : "soon";
+        var departs = display.DayAndTime(calendar.ToLocal(entry.DepartureTime));
+        var until = entry.HoldExpiresAt is { } expires ? display.DayAndTime(calendar.ToLocal(expires)) : "soon";
         var settings = options.Value;
         var message = new MimeMessage
         {

@@ -6,8 +6,10 @@ using JkBoats.Migrations;
 using JkBoats.Web.Api;
 using JkBoats.Web.Email;
 using JkBoats.Web.Operations;
+using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Staff;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Serilog;
 
@@ -29,7 +31,10 @@ public static class AppSetup
             .Enrich.FromLogContext()
             .Enrich.With<PersonalDataRedactor>(), preserveStaticLogger: true);
 
-        services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section);
+        services.AddOptions<JkBoatsOptions>().BindConfiguration(JkBoatsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JkBoatsOptions>, LocaleValidation>();
+        // The one formatter for money, days and times, per app (tests run apps with different locales side by side).
+        services.AddSingleton(provider => new Display(provider.GetRequiredService<IOptions<JkBoatsOptions>>().Value.Locale));
         services.AddOptions<JkBoats.Data.Operator.OperatorOptions>().BindConfiguration(JkBoats.Data.Operator.OperatorOptions.Section);
         // Named per instance so the pool metrics can pick this app's pool out of Npgsql's process-wide meter.
         var poolName = $"jkboats-{Guid.NewGuid():N}";
@@ -108,6 +113,13 @@ public static class AppSetup
         services.AddGracefulShutdown();
     }
 
+    /// <summary>Says what is wrong with <c>JkBoats:Locale</c> ("… is \"XYZ\", which is not an ISO 4217 currency code …").</summary>
+    private sealed class LocaleValidation : IValidateOptions<JkBoatsOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, JkBoatsOptions options) =>
+            LocaleFormat.Problem(options.Locale) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+    }
+
     public const string ReplicaConnectionStringName = "JkBoatsReplica";
 
     private static TimeSpan IdleInTransactionTimeout(IServiceProvider provider) =>
@@ -136,6 +148,8 @@ public static class AppSetup
 
     public static void UseJkBoats(this WebApplication app)
     {
+        // A culture or currency the app cannot write stops it here, before it migrates or serves, with what to fix.
+        app.Services.GetRequiredService<Display>();
         app.UseCorrelationId();
         app.UseJkBoatsEdge();
         app.UseResponseCompression();

@@ -1,6 +1,7 @@
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Inventory;
+using JkBoats.Web.Pages.Shared;
 
 namespace JkBoats.Web.Infrastructure;
 
@@ -50,13 +51,13 @@ public static class OutcomeMessages
         ChangeResult.NotFound => "No such booking.",
         ChangeResult.TooLate => "It is too late to change this booking here.",
         ChangeResult.TargetNotBookable => "That departure cannot take bookings (it has left, was cancelled or does not exist).",
-        ChangeResult.NotEnoughSeats => $"That departure has only {JkBoats.Web.Pages.Shared.Display.Seats(outcome.AvailableSeats)} free; this booking needs {outcome.SeatsNeeded}.",
+        ChangeResult.NotEnoughSeats => $"That departure has only {Display.Seats(outcome.AvailableSeats)} free; this booking needs {outcome.SeatsNeeded}.",
         ChangeResult.NotEnoughRoom => $"That departure may carry only {outcome.AvailableSeats} more {Persons(outcome.AvailableSeats)}; this booking has {outcome.SeatsNeeded} (infants included).",
         ChangeResult.FareNotSold => "That departure does not sell every fare of this booking.",
         _ => "The departures are busy right now; please try again.",
     };
 
-    public static string CheckIn(CheckInOutcome outcome, string? code, Func<DateTime, DateTime> local)
+    public static string CheckIn(CheckInOutcome outcome, string? code, Func<DateTime, DateTime> local, Display display)
     {
         if (outcome.Booking is not { } b)
         {
@@ -64,11 +65,11 @@ public static class OutcomeMessages
                 ? "The booking is busy right now; please try again."
                 : $"No booking has the code \"{code?.Trim()}\".";
         }
-        var trip = $"{b.BoatName} {local(b.DepartureTime):ddd d MMM HH:mm} to {b.Destination}";
+        var trip = $"{b.BoatName} {display.ShortDateTime(local(b.DepartureTime))} to {b.Destination}";
         return outcome.Result switch
         {
             CheckInResult.Done or CheckInResult.NothingToChange when b.CheckedInAt is not null =>
-                $"{b.ConfirmationCode} checked in: {b.FullName}, {JkBoats.Web.Pages.Shared.Display.Seats(b.SeatsBooked)}, {trip}.",
+                $"{b.ConfirmationCode} checked in: {b.FullName}, {Display.Seats(b.SeatsBooked)}, {trip}.",
             CheckInResult.Done or CheckInResult.NothingToChange => $"{b.ConfirmationCode} is no longer checked in.",
             CheckInResult.NotConfirmed => $"{b.ConfirmationCode} is {b.Status.Name()}: not checked in.",
             CheckInResult.OtherDeparture => $"{b.ConfirmationCode} is for {trip}, not this departure: not checked in.",
@@ -76,7 +77,7 @@ public static class OutcomeMessages
         };
     }
 
-    public static string Boarding(BoardingOutcome outcome, Func<DateTime, DateTime> local)
+    public static string Boarding(BoardingOutcome outcome, Func<DateTime, DateTime> local, Display display)
     {
         var who = outcome.Passenger ?? (outcome.ConfirmationCode is { } code ? $"Passengers of {code}" : "The passenger");
         return outcome.Result switch
@@ -87,7 +88,7 @@ public static class OutcomeMessages
             BoardingResult.NotConfirmed => $"{outcome.ConfirmationCode} is not confirmed: nothing changed.",
             BoardingResult.OtherDeparture => $"{outcome.ConfirmationCode} is for another departure, not this one: nothing changed.",
             BoardingResult.NotDepartedYet =>
-                $"{who} cannot be marked no-show before the departure time ({local(outcome.DepartureTime!.Value):HH:mm}): nothing changed.",
+                $"{who} cannot be marked no-show before the departure time ({display.Time(local(outcome.DepartureTime!.Value))}): nothing changed.",
             BoardingResult.AlreadyCheckedIn => $"{who} is checked in: undo the check-in before marking a no-show.",
             _ => "The booking is busy right now; please try again.",
         };

@@ -1,6 +1,7 @@
 using JkBoats.Data;
 using JkBoats.Data.Departures;
 using JkBoats.Web.Pages.Departures;
+using JkBoats.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,7 +9,7 @@ namespace JkBoats.Web.Pages.Bench;
 
 /// <summary>The benchmark's ceiling: the listing page's own partial around eight fixed, in-memory Hydra departures tomorrow, so it renders what the
 /// listing renders without touching the database. Served only when JkBoats:Bench:Enabled is set (bench/run.sh sets it).</summary>
-public sealed class StaticModel(IConfiguration configuration, OperatorCalendar calendar) : PageModel
+public sealed class StaticModel(IConfiguration configuration, OperatorCalendar calendar, Display display) : PageModel
 {
     private static readonly string[] Destinations = ["Aegina", "Agistri", "Hydra", "Poros", "Spetses"];
 
@@ -30,7 +31,7 @@ public sealed class StaticModel(IConfiguration configuration, OperatorCalendar c
         var departures = Trips.Select((t, i) => new DepartureListing(
             new Guid(i + 1, 0, 0, new byte[8]), new Guid(0, (short)(i + 1), 0, new byte[8]), $"Bench Boat {i + 1}", t.Capacity, t.Available, t.HasAc, 25.00m,
             calendar.LocalToUtc(day.ToDateTime(new TimeOnly(t.Hour, t.Minute))), "Hydra", DepartureStatus.Scheduled, t.Capacity, t.Available)).ToList();
-        Listing = new IndexModel(departures: null!, calendar) { Destination = "Hydra", Date = day.ToString("yyyy-MM-dd"), PageContext = PageContext, Url = Url };
+        Listing = new IndexModel(departures: null!, calendar, display) { Destination = "Hydra", Date = day.ToString("yyyy-MM-dd"), PageContext = PageContext, Url = Url };
         // IndexModel fills these only from the database in OnGetAsync (private setters); set them the same way, from memory.
         Set(nameof(IndexModel.Today), calendar.Today);
         Set(nameof(IndexModel.Day), day);

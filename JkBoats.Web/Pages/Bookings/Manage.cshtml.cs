@@ -18,7 +18,7 @@ namespace JkBoats.Web.Pages.Bookings;
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class ManageModel(
     ManageLinks links, BookingRepository bookings, SeatInventory inventory, OperatorCalendar calendar, IOptions<JkBoatsOptions> options,
-    OperatorRepository operatorDetails, PaymentRepository payments)
+    OperatorRepository operatorDetails, PaymentRepository payments, Display display)
     : PageModel
 {
     public OperatorDetails Operator { get; private set; } = null!;
@@ -112,9 +112,9 @@ public sealed class ManageModel(
         {
             var moved = await bookings.GetAsync(Booking.BookingId, ct);
             var difference = (moved?.TotalPrice ?? before) - before;
-            Notice = $"Your booking is moved to {Display.DayAndTime(calendar.ToLocal(moved?.DepartureTime ?? Booking.DepartureTime))}. " +
-                (difference > 0 ? $"The new total is {Display.Price(before + difference)}: {Display.Price(difference)} more, paid at the pier. "
-                    : difference < 0 ? $"The new total is {Display.Price(before + difference)}: {Display.Price(-difference)} less. " : "The price is the same. ") +
+            Notice = $"Your booking is moved to {display.DayAndTime(calendar.ToLocal(moved?.DepartureTime ?? Booking.DepartureTime))}. " +
+                (difference > 0 ? $"The new total is {display.Price(before + difference)}: {display.Price(difference)} more, paid at the pier. "
+                    : difference < 0 ? $"The new total is {display.Price(before + difference)}: {display.Price(-difference)} less. " : "The price is the same. ") +
                 "An email with the new details is on its way.";
             return this.SeeOther(Request.Path);
         }
@@ -138,7 +138,7 @@ public sealed class ManageModel(
         {
             var changed = await bookings.GetAsync(Booking.BookingId, ct);
             Notice = $"{(positions.Length == 1 ? "1 passenger is" : $"{positions.Length} passengers are")} off the booking and their seats are released. " +
-                $"The booking is now {Display.FareCounts(changed?.Passengers ?? [])}, {Display.Price(changed?.TotalPrice ?? 0)} paid at the pier. " +
+                $"The booking is now {Display.FareCounts(changed?.Passengers ?? [])}, {display.Price(changed?.TotalPrice ?? 0)} paid at the pier. " +
                 "A confirmation email is on its way.";
             return this.SeeOther(Request.Path);
         }
@@ -213,13 +213,13 @@ public sealed class ManageModel(
             var now = await bookings.GetAsync(Booking.BookingId, ct);
             Notice = target is null
                 ? "Your booking is cancelled; there is nothing to pay. A confirmation email is on its way."
-                : $"Your booking is moved to {Display.DayAndTime(calendar.ToLocal(now?.DepartureTime ?? Booking.DepartureTime))}, {Display.Price(now?.TotalPrice ?? Booking.TotalPrice)} paid at the pier. An email with the new details is on its way.";
+                : $"Your booking is moved to {display.DayAndTime(calendar.ToLocal(now?.DepartureTime ?? Booking.DepartureTime))}, {display.Price(now?.TotalPrice ?? Booking.TotalPrice)} paid at the pier. An email with the new details is on its way.";
             return this.SeeOther(Request.Path);
         }
         return outcome.Result switch
         {
             ChangeResult.TooLate => Refuse("weather", status: StatusCodes.Status409Conflict, message:
-                $"The time to choose ended at {Display.DayAndTime(calendar.ToLocal(WeatherChoice.DeadlineUtc))}. Please call the desk on {JkBoats.Web.Infrastructure.PhoneDisplay.Readable(Operator.Phone)} with your code."),
+                $"The time to choose ended at {display.DayAndTime(calendar.ToLocal(WeatherChoice.DeadlineUtc))}. Please call the desk on {JkBoats.Web.Infrastructure.PhoneDisplay.Readable(Operator.Phone)} with your code."),
             ChangeResult.NothingToChange => this.SeeOther(Request.Path),
             ChangeResult.TargetNotBookable => Refuse("weather", status: StatusCodes.Status409Conflict, message: "That departure is not one of those offered, or no longer takes bookings. Choose another, or to cancel."),
             _ => ChangeRefused("weather", outcome),

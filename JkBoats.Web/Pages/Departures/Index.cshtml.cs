@@ -12,7 +12,7 @@ namespace JkBoats.Web.Pages.Departures;
 public sealed record QuickPick(string Label, DateOnly Day, int Days, bool Current);
 
 [OutputCache(PolicyName = ListingCache.Policy)]
-public sealed class IndexModel(DepartureRepository departures, OperatorCalendar calendar) : PageModel
+public sealed class IndexModel(DepartureRepository departures, OperatorCalendar calendar, Display display) : PageModel
 {
     public const int MaxDays = 7;
 
@@ -78,8 +78,8 @@ public sealed class IndexModel(DepartureRepository departures, OperatorCalendar 
     }
 
     public string ResultsTitle => SpanDays == 1
-        ? Day == Today ? $"Today, {Display.ShortDay(Day)}" : Day == Today.AddDays(1) ? $"Tomorrow, {Display.ShortDay(Day)}" : Display.LongDay(Day)
-        : $"{Display.ShortDay(Day)} – {Display.ShortDay(Day.AddDays(SpanDays - 1))}";
+        ? Day == Today ? $"Today, {display.ShortDay(Day)}" : Day == Today.AddDays(1) ? $"Tomorrow, {display.ShortDay(Day)}" : display.LongDay(Day)
+        : $"{display.ShortDay(Day)} – {display.ShortDay(Day.AddDays(SpanDays - 1))}";
 
     public string SearchUrl(DateOnly day, int days = 1, string? destination = null) =>
         Url.Page("/Departures/Index", new { destination = destination ?? Destination, date = Display.Iso(day), days = days > 1 ? days : (int?)null })!;

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff;
 
-public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar, PaymentRepository payments) : PageModel
+public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar, PaymentRepository payments, Display display) : PageModel
 {
     /// <summary>The booking just checked in by code, and what it still owes (the desk takes it next).</summary>
     public Guid? CheckedIn { get; private set; }
@@ -53,7 +53,7 @@ public sealed class BoardModel(DeskRepository desk, SeatInventory inventory, Ope
                 Window = (calendar.StartOfDayUtc(Day), calendar.StartOfDayUtc(Day.AddDays(1))),
             }, ct);
         CheckInOk = outcome.Succeeded;
-        CheckInMessage = OutcomeMessages.CheckIn(outcome, code, Local);
+        CheckInMessage = OutcomeMessages.CheckIn(outcome, code, Local, display);
         if (outcome.Succeeded && outcome.Booking is { } booking)
         {
             CheckedIn = booking.BookingId;

@@ -14,7 +14,7 @@ namespace JkBoats.Web.Pages.Waitlist;
 /// <summary>The page behind a waiting-list link: the place in the queue, an offer to confirm before its hold runs out, or leaving.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class EntryModel(
-    ManageLinks links, WaitlistRepository waitlist, SeatInventory inventory, OperatorCalendar calendar, OperatorRepository operatorDetails)
+    ManageLinks links, WaitlistRepository waitlist, SeatInventory inventory, OperatorCalendar calendar, OperatorRepository operatorDetails, Display display)
     : PageModel
 {
     public WaitlistEntry Entry { get; private set; } = null!;
@@ -53,7 +53,7 @@ public sealed class EntryModel(
                 return this.SeeOther($"{ManageLinks.PathPrefix}{await links.TokenForAsync(outcome.BookingId!.Value, ct)}");
             case OfferClaimResult.Expired:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = $"Sorry, this offer ran out at {Display.DayAndTime(Local(outcome.HoldExpiredAt ?? calendar.UtcNow))} and the seats passed to the next person on the list. " +
+                Problem = $"Sorry, this offer ran out at {display.DayAndTime(Local(outcome.HoldExpiredAt ?? calendar.UtcNow))} and the seats passed to the next person on the list. " +
                     "Nothing was booked. You are welcome to join the list again or choose another departure.";
                 break;
             case OfferClaimResult.NotOffered:

@@ -1,4 +1,3 @@
-using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Departures;
@@ -16,7 +15,7 @@ namespace JkBoats.Web.Pages.Staff.Bookings;
 
 public sealed class DetailsModel(
     DeskRepository desk, DepartureRepository departures, SeatInventory inventory, OperatorCalendar calendar, OutboxSignal outbox,
-    PaymentRepository payments) : PageModel
+    PaymentRepository payments, Display display) : PageModel
 {
     public DeskBooking Booking { get; private set; } = null!;
 
@@ -42,9 +41,7 @@ public sealed class DetailsModel(
 
     public sealed record MoveReview(DepartureListing Target, MoveQuote Quote);
 
-    public string Where(DateTime utc, string destination) => $"{Local(utc).ToString("ddd d MMM HH:mm", Money)} {destination}";
-
-    public CultureInfo Money => CultureInfo.GetCultureInfo("en-US");
+    public string Where(DateTime utc, string destination) => $"{display.ShortDateTime(Local(utc))} {destination}";
 
     public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
 
@@ -61,7 +58,7 @@ public sealed class DetailsModel(
         {
             return NotFound();
         }
-        return outcome.Succeeded ? RedirectToPage(new { id }) : await ShowProblemAsync(id, OutcomeMessages.CheckIn(outcome, null, Local), ct);
+        return outcome.Succeeded ? RedirectToPage(new { id }) : await ShowProblemAsync(id, OutcomeMessages.CheckIn(outcome, null, Local, display), ct);
     }
 
     public async Task<IActionResult> OnPostCancelAsync(Guid id, string? reason, string? refundMethod, CancellationToken ct)
@@ -83,7 +80,7 @@ public sealed class DetailsModel(
         return outcome.Result switch
         {
             ChangeResult.Done when outcome.Refunded > 0 =>
-                Flash(id, $"Booking cancelled and its seats returned. Give back {Display.Price(outcome.Refunded)} by {PaymentMethod.Label(refundMethod!).ToLowerInvariant()}."),
+                Flash(id, $"Booking cancelled and its seats returned. Give back {display.Price(outcome.Refunded)} by {PaymentMethod.Label(refundMethod!).ToLowerInvariant()}."),
             ChangeResult.Done => Flash(id, "Booking cancelled and its seats returned."),
             ChangeResult.NothingToChange => Flash(id, "This booking was already cancelled; nothing changed."),
             ChangeResult.NotFound => NotFound(),
@@ -140,14 +137,14 @@ public sealed class DetailsModel(
         var what = kind == PaymentKind.Payment ? "Payment" : "Refund";
         return outcome.Result switch
         {
-            PaymentResult.Done => Flash(id, $"{what} of {Display.Price(value)} by {PaymentMethod.Label(method!).ToLowerInvariant()} recorded. {Display.Balance(outcome.Balance!)}."),
+            PaymentResult.Done => Flash(id, $"{what} of {display.Price(value)} by {PaymentMethod.Label(method!).ToLowerInvariant()} recorded. {display.Balance(outcome.Balance!)}."),
             PaymentResult.NotFound => NotFound(),
             PaymentResult.NotConfirmed => await PaymentProblemAsync(id, "amount", "This booking is cancelled: there is nothing to pay. Nothing was recorded.", ct, StatusCodes.Status409Conflict),
             PaymentResult.MoreThanOwed => await PaymentProblemAsync(id, "amount",
-                outcome.Balance!.Owed == 0 ? "This booking owes nothing; nothing was recorded." : $"That is more than the {Display.Price(outcome.Balance.Owed)} still owed; nothing was recorded.",
+                outcome.Balance!.Owed == 0 ? "This booking owes nothing; nothing was recorded." : $"That is more than the {display.Price(outcome.Balance.Owed)} still owed; nothing was recorded.",
                 ct, StatusCodes.Status409Conflict),
             PaymentResult.MoreThanPaid => await PaymentProblemAsync(id, "amount",
-                $"At most {Display.Price(outcome.Balance!.Net)} was paid and not refunded; nothing was recorded.", ct, StatusCodes.Status409Conflict),
+                $"At most {display.Price(outcome.Balance!.Net)} was paid and not refunded; nothing was recorded.", ct, StatusCodes.Status409Conflict),
             PaymentResult.InvalidAmount => await PaymentProblemAsync(id, "amount", "Type an amount above zero with at most two decimals.", ct),
             PaymentResult.UnknownMethod => await PaymentProblemAsync(id, "method", "Choose how it was paid: cash, card or other.", ct),
             _ => await PaymentProblemAsync(id, "amount", "The booking is busy right now; nothing was recorded. Please try again.", ct, StatusCodes.Status503ServiceUnavailable),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using JkBoats.Data.Operations;
+using JkBoats.Web.Pages.Shared;
 
 namespace JkBoats.Web.Pages.Staff.Dashboard;
 
@@ -67,34 +68,36 @@ public sealed class BarChart
 
     public static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    public static BarChart ForDays(string id, string title, IReadOnlyList<DaySeats> days, Func<DateOnly, string> href, bool withCapacity, DateOnly today)
+    public static BarChart ForDays(string id, string title, IReadOnlyList<DaySeats> days, Func<DateOnly, string> href, bool withCapacity, DateOnly today,
+        Display display)
     {
-        var points = days.Select(d => new ChartPoint(Iso(d.Day), d.Day.ToString("ddd d MMM", CultureInfo.InvariantCulture), d.Seats,
+        var points = days.Select(d => new ChartPoint(Iso(d.Day), display.ShortWeekday(d.Day), d.Seats,
             d.Seats.ToString(CultureInfo.InvariantCulture))
         {
             Day = d.Day,
             Capacity = withCapacity ? d.Capacity : null,
             Href = href(d.Day),
-            Label = withCapacity ? $"{d.Day:ddd d MMM}: {d.Seats} of {d.Capacity} seats booked" : $"{d.Day:ddd d MMM}: {d.Seats} seats sold",
+            Label = withCapacity ? $"{display.ShortWeekday(d.Day)}: {d.Seats} of {d.Capacity} seats booked" : $"{display.ShortWeekday(d.Day)}: {d.Seats} seats sold",
             Highlight = d.Day == today,
         }).ToList();
         var total = days.Sum(d => d.Seats);
         var description = withCapacity
-            ? $"{total} seats booked of {days.Sum(d => d.Capacity)} offered from {days[0].Day:d MMM} to {days[^1].Day:d MMM}."
-            : $"{total} seats sold from {days[0].Day:d MMM} to {days[^1].Day:d MMM}, at most {days.Max(d => d.Seats)} in a day.";
+            ? $"{total} seats booked of {days.Sum(d => d.Capacity)} offered from {display.DayMonth(days[0].Day)} to {display.DayMonth(days[^1].Day)}."
+            : $"{total} seats sold from {display.DayMonth(days[0].Day)} to {display.DayMonth(days[^1].Day)}, at most {days.Max(d => d.Seats)} in a day.";
         return Build(id, title, description, "Day", "Seats", withCapacity ? "Offered" : null, points,
             v => v.ToString("0", CultureInfo.InvariantCulture), wholeNumbers: true,
-            (i, count) => i % 7 == 0 && i < count - 4 ? days[i].Day.ToString("d MMM", CultureInfo.InvariantCulture) : null);
+            (i, count) => i % 7 == 0 && i < count - 4 ? display.DayMonth(days[i].Day) : null);
     }
 
     /// <summary>Bars of money per day, spread over the period with a date under every few of them.</summary>
-    public static BarChart ForDayAmounts(string id, string title, string description, IReadOnlyList<ChartPoint> days, Func<decimal, string> money)
+    public static BarChart ForDayAmounts(string id, string title, string description, IReadOnlyList<ChartPoint> days, Func<decimal, string> money,
+        Display display)
     {
         var slot = (Width - Left) / Math.Max(1, days.Count);
         var every = Math.Max(1, (int)Math.Ceiling(AxisLabelWidth / slot));
         return Build(id, title, description, "Day", "Revenue", null, days, money, wholeNumbers: false,
             (i, count) => i % every == 0 && (count - i) * slot >= AxisLabelWidth
-                ? days[i].Day?.ToString("d MMM", CultureInfo.InvariantCulture) : null);
+                ? days[i].Day is { } day ? display.DayMonth(day) : null : null);
     }
 
     /// <summary>Bars of money per named thing (a destination, a boat), each named under its bar when there is room.</summary>

@@ -10,7 +10,7 @@ namespace JkBoats.Web.Pages.Staff.Dashboard;
 
 public sealed class IndexModel(
     DeskRepository desk, DashboardRepository dashboard, SeatInvariantWatchdog watchdog, OpsMetrics metrics, RequestLatency latency,
-    OperatorCalendar calendar) : PageModel
+    OperatorCalendar calendar, Display display) : PageModel
 {
     public const int Days = 30;
     public static readonly TimeSpan LatencySpan = TimeSpan.FromHours(1);
@@ -61,9 +61,9 @@ public sealed class IndexModel(
         Today = calendar.Today;
         Departures = await desk.BoardAsync(calendar.StartOfDayUtc(Today), calendar.StartOfDayUtc(Today.AddDays(1)), ct);
         SoldPerDay = BarChart.ForDays("sold-chart", "Seats sold per day, last 30 days", await dashboard.SeatsSoldPerDayAsync(Days, ct),
-            day => Url.Page("/Staff/Dashboard/Sold", new { date = Display.Iso(day) })!, withCapacity: false, Today);
+            day => Url.Page("/Staff/Dashboard/Sold", new { date = Display.Iso(day) })!, withCapacity: false, Today, display);
         BookedAhead = BarChart.ForDays("ahead-chart", "Seats booked ahead, next 30 days", await dashboard.BookedAheadAsync(Days, ct),
-            day => Url.Page("/Staff/Board", new { date = Display.Iso(day) })!, withCapacity: true, Today);
+            day => Url.Page("/Staff/Board", new { date = Display.Iso(day) })!, withCapacity: true, Today, display);
         Outcomes = metrics.Recent.Last24Hours();
         Email = await dashboard.OutboxHealthAsync(ct);
         BookingP95 = latency.Booking.Percentile(95, LatencySpan);

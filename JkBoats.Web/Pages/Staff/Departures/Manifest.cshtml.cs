@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Staff.Departures;
 
-public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar, PaymentRepository payments) : PageModel
+public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, OperatorCalendar calendar, PaymentRepository payments, Display display) : PageModel
 {
     public IReadOnlyDictionary<Guid, Balance> Balances { get; private set; } = new Dictionary<Guid, Balance>();
 
@@ -44,7 +44,7 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         {
             return NotFound();
         }
-        CheckInProblem = outcome.Succeeded ? null : OutcomeMessages.CheckIn(outcome, null, Local);
+        CheckInProblem = outcome.Succeeded ? null : OutcomeMessages.CheckIn(outcome, null, Local, display);
         return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
     }
 
@@ -59,7 +59,7 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         {
             return NotFound();
         }
-        CheckInProblem = outcome.Succeeded ? null : OutcomeMessages.Boarding(outcome, Local);
+        CheckInProblem = outcome.Succeeded ? null : OutcomeMessages.Boarding(outcome, Local, display);
         return this.PageOrFragment("_Manifest", otherwise: outcome.Succeeded ? RedirectToPage(new { id }) : Page());
     }
 
@@ -76,13 +76,13 @@ public sealed class ManifestModel(DeskRepository desk, SeatInventory inventory, 
         }
         if (outcome.Succeeded)
         {
-            PaymentDone = $"{Display.Price(value!.Value)} {PaymentMethod.Label(method!).ToLowerInvariant()} taken for {outcome.ConfirmationCode}.";
+            PaymentDone = $"{display.Price(value!.Value)} {PaymentMethod.Label(method!).ToLowerInvariant()} taken for {outcome.ConfirmationCode}.";
         }
         else
         {
             CheckInProblem = outcome.Result switch
             {
-                PaymentResult.MoreThanOwed => $"{outcome.ConfirmationCode} owes {Display.Price(outcome.Balance!.Owed)} now, not {Display.Price(value!.Value)}: nothing was taken. Check the booking.",
+                PaymentResult.MoreThanOwed => $"{outcome.ConfirmationCode} owes {display.Price(outcome.Balance!.Owed)} now, not {display.Price(value!.Value)}: nothing was taken. Check the booking.",
                 PaymentResult.NotConfirmed => $"{outcome.ConfirmationCode} is cancelled: nothing was taken.",
                 PaymentResult.NotFound => "No such booking: nothing was taken.",
                 PaymentResult.Busy => "The booking is busy right now: nothing was taken. Please try again.",

@@ -1,4 +1,3 @@
-using System.Globalization;
 using JkBoats.Data;
 using JkBoats.Data.Bookings;
 using JkBoats.Data.Inventory;
@@ -86,8 +85,6 @@ public sealed class WalkInModel(
     /// <summary>A message on the counts: the list as a whole, the seats, or a fare the counts named (not a passenger's name or needs).</summary>
     public string? FaresError => Errors.Where(e => e.Key == BookingValidator.PassengersField || e.Key == BookingValidator.SeatsField
         || e.Key.EndsWith("].fare", StringComparison.Ordinal)).Select(e => e.Value[0]).FirstOrDefault();
-
-    public CultureInfo Money => CultureInfo.GetCultureInfo("en-US");
 
     public DateTime Local(DateTime utc) => calendar.ToLocal(utc);
 

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace JkBoats.Web.Pages.Staff.Till;
 
-public sealed class IndexModel(TillRepository tills, StaffRepository staff, OperatorCalendar calendar) : TillPageModel(tills, staff, calendar)
+public sealed class IndexModel(TillRepository tills, StaffRepository staff, OperatorCalendar calendar, Display display) : TillPageModel(tills, staff, calendar)
 {
     public const string CountedField = "CountedCash";
 
@@ -63,7 +63,7 @@ public sealed class IndexModel(TillRepository tills, StaffRepository staff, Oper
         }
         else if (Day > Today)
         {
-            Errors[CountedField] = $"{Display.LongDay(Day)} has not started yet; a till is closed on its day or later.";
+            Errors[CountedField] = $"{display.LongDay(Day)} has not started yet; a till is closed on its day or later.";
         }
         if (Errors.Count > 0 || counted is null)
         {
@@ -72,8 +72,8 @@ public sealed class IndexModel(TillRepository tills, StaffRepository staff, Oper
             return Page();
         }
         var close = await Tills.CloseAsync(Till.StaffEmail, Day, counted.Value, note, User.Actor(), ct);
-        TempData["Flash"] = $"Till closed for {Display.LongDay(Day)}: counted {Display.Price(close.CountedCash)}, expected "
-            + $"{Display.Price(close.ExpectedCash)}, {Difference(close.Difference)}.";
+        TempData["Flash"] = $"Till closed for {display.LongDay(Day)}: counted {display.Price(close.CountedCash)}, expected "
+            + $"{display.Price(close.ExpectedCash)}, {Difference(close.Difference, display)}.";
         return RedirectToPage("/Staff/Till/Index", new { day = Display.Iso(Day), agent = Agent });
     }
 

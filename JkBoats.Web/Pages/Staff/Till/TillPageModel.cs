@@ -72,10 +72,10 @@ public abstract class TillPageModel(TillRepository tills, StaffRepository staff,
     }
 
     /// <summary>"$5.00 short", "$2.50 over" or "exact": counted less expected.</summary>
-    public static string Difference(decimal difference) => difference switch
+    public static string Difference(decimal difference, Display display) => difference switch
     {
-        < 0 => $"{Display.Price(-difference)} short",
-        > 0 => $"{Display.Price(difference)} over",
+        < 0 => $"{display.Price(-difference)} short",
+        > 0 => $"{display.Price(difference)} over",
         _ => "exact",
     };
 

@@ -16,7 +16,7 @@ public sealed record BreakdownTable(string Id, string Title, string NameHeader, 
 
 /// <summary>Revenue, bookings, seats and persons over a period of the operator's calendar, by the day each boat leaves; occupancy per
 /// departure; money collected at the desk. Every breakdown downloads as a formula-safe CSV.</summary>
-public sealed class IndexModel(ReportRepository reports, OperatorCalendar calendar) : PageModel
+public sealed class IndexModel(ReportRepository reports, OperatorCalendar calendar, Display display) : PageModel
 {
     public const int DefaultDays = 30;
     public const int PageSize = 50;
@@ -165,34 +165,34 @@ public sealed class IndexModel(ReportRepository reports, OperatorCalendar calend
     private IReadOnlyList<BreakdownTable> BuildTables(SalesReport sales) =>
     [
         new("by-day", "By day", "Day", "Bookings",
-            sales.Days.Select(d => new ReportLine(Display.Iso(d.Day), Display.ShortDay(d.Day), d.Figures)).ToList(), sales.Totals, CsvHref("day"),
+            sales.Days.Select(d => new ReportLine(Display.Iso(d.Day), display.ShortDay(d.Day), d.Figures)).ToList(), sales.Totals, CsvHref("day"),
             NamesOnOneLine: true),
         new("by-destination", "By destination", "Destination", "Bookings", sales.Destinations, sales.Totals, CsvHref("destination")),
         new("by-boat", "By boat", "Boat", "Bookings", sales.Boats, sales.Totals, CsvHref("boat")),
         new("by-fare", "By fare", "Fare", "Bookings with this fare", sales.Fares, sales.Totals, CsvHref("fare")),
     ];
 
-    private static BarChart ChartPerDay(SalesReport sales) =>
+    private BarChart ChartPerDay(SalesReport sales) =>
         BarChart.ForDayAmounts("revenue-per-day", "Revenue per day",
-            $"{Display.Price(sales.Totals.Revenue)} from {Display.ShortDay(sales.Period.From)} to {Display.ShortDay(sales.Period.To)}, at most {Display.Price(sales.Days.Max(d => d.Figures.Revenue))} in a day.",
-            sales.Days.Select(d => new ChartPoint(Display.Iso(d.Day), Display.ShortDay(d.Day), d.Figures.Revenue, Display.Price(d.Figures.Revenue))
+            $"{display.Price(sales.Totals.Revenue)} from {display.ShortDay(sales.Period.From)} to {display.ShortDay(sales.Period.To)}, at most {display.Price(sales.Days.Max(d => d.Figures.Revenue))} in a day.",
+            sales.Days.Select(d => new ChartPoint(Display.Iso(d.Day), display.ShortDay(d.Day), d.Figures.Revenue, display.Price(d.Figures.Revenue))
             {
                 Day = d.Day,
-            }).ToList(), TickText);
+            }).ToList(), TickText, display);
 
-    private static BarChart ChartPerDestination(SalesReport sales)
+    private BarChart ChartPerDestination(SalesReport sales)
     {
         var shown = sales.Destinations.Take(ChartedDestinations).ToList();
         var rest = sales.Destinations.Count - shown.Count;
         var description = sales.Destinations.Count == 0
             ? "No departures in this period."
-            : $"{Display.Price(sales.Totals.Revenue)} over {sales.Destinations.Count} destination{(sales.Destinations.Count == 1 ? "" : "s")}"
+            : $"{display.Price(sales.Totals.Revenue)} over {sales.Destinations.Count} destination{(sales.Destinations.Count == 1 ? "" : "s")}"
               + (rest > 0 ? $"; the {ChartedDestinations} that took most are drawn, all are in the table below." : ".");
         return BarChart.ForNamedAmounts("revenue-per-destination", "Revenue per destination", description, "Destination",
-            shown.Select(l => new ChartPoint(l.Key, l.Name, l.Figures.Revenue, Display.Price(l.Figures.Revenue))).ToList(), TickText);
+            shown.Select(l => new ChartPoint(l.Key, l.Name, l.Figures.Revenue, display.Price(l.Figures.Revenue))).ToList(), TickText);
     }
 
-    /// <summary>Axis numbers stay short (the plot's margin is narrow); the money itself is written by <see cref="Display.Price"/>.</summary>
+    /// <summary>Axis numbers stay short (the plot's margin is narrow); the money itself is written by <see cref="Display.Price(decimal)"/>.</summary>
     private static string TickText(decimal value) =>
         value >= 1000 ? (value / 1000).ToString("0.#", CultureInfo.InvariantCulture) + "k" : value.ToString("0.##", CultureInfo.InvariantCulture);
 

@@ -243,17 +243,13 @@ internal static class BatchBooking
         };
         var actor = ActorOf(command);
         yield return new BookingEvent(booking.BookingId, BookingEventKind.Created, actor,
-            $"Booked {Plural(booking.Passengers.Count, "passenger")} ({fares}), {Plural(booking.Seats, "seat")}, total {Money(booking.TotalPrice)}, {where}");
+            $"Booked {BookingEvent.Plural(booking.Passengers.Count, "passenger")} ({fares}), {BookingEvent.Plural(booking.Seats, "seat")}, total {BookingEvent.Money(booking.TotalPrice)}, {where}");
         if (command.PaymentMethod is { } method && booking.TotalPrice > 0)
         {
             yield return new BookingEvent(booking.BookingId, BookingEventKind.Paid, actor,
-                $"Paid {Money(booking.TotalPrice)} by {Payments.PaymentMethod.Label(method).ToLowerInvariant()} with the sale");
+                $"Paid {BookingEvent.Money(booking.TotalPrice)} by {Payments.PaymentMethod.Label(method).ToLowerInvariant()} with the sale");
         }
     }
-
-    internal static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
-
-    internal static string Money(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The booking's passengers at this departure's prices (read under its lock); without a list, that many adults at
     /// <c>price_per_seat</c>, the first named after the booker. Null when a passenger's fare is not sold on the departure.</summary>

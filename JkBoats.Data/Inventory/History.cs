@@ -23,7 +23,14 @@ public static class BookingEventKind
 
 /// <summary>One line of a booking's history: what happened, who did it (a staff member's email, "customer", "system"...) and a
 /// sentence for the staff booking page.</summary>
-public sealed record BookingEvent(Guid BookingId, string Kind, string Actor, string Summary);
+public sealed record BookingEvent(Guid BookingId, string Kind, string Actor, string Summary)
+{
+    /// <summary>"1 seat", "3 seats": the history's counts.</summary>
+    internal static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    /// <summary>The history's amounts, "75.00": the same in every locale (the pages format money, the history records it).</summary>
+    internal static string Money(decimal amount) => amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+}
 
 public sealed partial class LockScope
 {

@@ -107,7 +107,7 @@ public sealed partial class SeatInventory
                 noShow = request.Action == BoardingAction.NoShow, undoNoShow = request.Action == BoardingAction.UndoNoShow, changing,
             }));
             await SyncBookingCheckInAsync(scope, request.BookingId, request.ChangedBy);
-            var whom = one is null ? BatchBooking.Plural(changing.Length, "passenger") : one.FullName ?? "an unnamed passenger";
+            var whom = one is null ? BookingEvent.Plural(changing.Length, "passenger") : one.FullName ?? "an unnamed passenger";
             var (kind, summary) = request.Action switch
             {
                 BoardingAction.CheckIn => (BookingEventKind.CheckedIn, $"Checked in {whom}"),

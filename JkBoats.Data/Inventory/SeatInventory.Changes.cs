@@ -67,7 +67,7 @@ public sealed partial class SeatInventory
             }));
             var newTotal = await scope.Connection.ExecuteScalarAsync<decimal>(scope.Command("select total_price from bookings where id = @bookingId", new { bookingId }));
             await scope.RecordAsync(bookingId, BookingEventKind.PassengersRemoved, changedBy,
-                $"Took off {who}; {BatchBooking.Plural(booking.SeatsBooked - seats, "seat")} back on sale, total {BatchBooking.Money(booking.TotalPrice)} → {BatchBooking.Money(newTotal)}");
+                $"Took off {who}; {BookingEvent.Plural(booking.SeatsBooked - seats, "seat")} back on sale, total {BookingEvent.Money(booking.TotalPrice)} → {BookingEvent.Money(newTotal)}");
             await OfferReleasedSeatsAsync(scope, booking.DepartureId);
             await scope.QueueEmailsAsync(EmailKinds.BookingChanged, [bookingId]);
             await scope.CommitAsync();

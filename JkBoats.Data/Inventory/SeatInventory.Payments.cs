@@ -83,18 +83,11 @@ public sealed partial class SeatInventory
 public sealed partial class LockScope
 {
     /// <summary>The booking's balance as this transaction sees it; call it holding the booking's row lock.</summary>
-    public Task<Balance> BalanceAsync(Guid bookingId)
+    public async Task<Balance> BalanceAsync(Guid bookingId)
     {
-        const string sql = $"""
-            select case when bk.status = '{StatusSql.Confirmed}' then bk.total_price else 0 end as due,
-                   coalesce(sum(p.amount) filter (where p.kind = 'payment'), 0) as paid,
-                   coalesce(sum(p.amount) filter (where p.kind = 'refund'), 0) as refunded
-            from bookings bk
-            left join payments p on p.booking_id = bk.id
-            where bk.id = @bookingId
-            group by bk.id
-            """;
-        return Connection.QuerySingleAsync<Balance>(Command(sql, new { bookingId }));
+        var row = await Connection.QuerySingleAsync<(Guid BookingId, decimal Due, decimal Paid, decimal Refunded)>(
+            Command(PaymentRepository.BalanceSql, new { ids = new[] { bookingId } }));
+        return new Balance(row.Due, row.Paid, row.Refunded);
     }
 
     /// <summary>One payment or refund row and its history line, in this transaction.</summary>
@@ -106,7 +99,7 @@ public sealed partial class LockScope
             """;
         await Connection.ExecuteAsync(Command(sql, new { bookingId, kind, method, amount, takenBy, note = string.IsNullOrWhiteSpace(note) ? null : note.Trim() }));
         var what = kind == PaymentKind.Payment ? "Paid" : "Refunded";
-        var summary = $"{what} {BatchBooking.Money(amount)} by {PaymentMethod.Label(method).ToLowerInvariant()}"
+        var summary = $"{what} {BookingEvent.Money(amount)} by {PaymentMethod.Label(method).ToLowerInvariant()}"
                       + (string.IsNullOrWhiteSpace(note) ? "" : $" ({note.Trim()})");
         await RecordAsync(bookingId, kind == PaymentKind.Payment ? BookingEventKind.Paid : BookingEventKind.Refunded, takenBy, summary);
     }

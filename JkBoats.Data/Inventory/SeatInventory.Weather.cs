@@ -114,7 +114,7 @@ public sealed partial class SeatInventory
             await scope.QueueEmailsAsync(EmailKinds.WeatherChoice, affected,
                 new WeatherChoicePayload(request.Reason, request.DeadlineUtc, request.Default == WeatherDefault.Move ? "move" : "cancel"));
             await scope.RecordAsync(affected, BookingEventKind.WeatherChoiceOffered, request.ChangedBy,
-                $"Departure cancelled ({request.Reason}): asked to choose between {BatchBooking.Plural(alternatives.Count, "other departure")} or a cancellation"
+                $"Departure cancelled ({request.Reason}): asked to choose between {BookingEvent.Plural(alternatives.Count, "other departure")} or a cancellation"
                 + $", else {(request.Default == WeatherDefault.Move ? "moved" : StatusSql.Cancelled)} after {Local(request.DeadlineUtc)}");
             await scope.CommitAsync();
             _log.LogInformation("Weather plan {PlanId} for {DepartureId}: {Bookings} bookings to choose between {Alternatives} departures",

@@ -175,7 +175,7 @@ public sealed partial class SeatInventory
             }
             var checkedInAt = await SyncBookingCheckInAsync(scope, booking.BookingId, request.ChangedBy);
             await scope.RecordAsync(booking.BookingId, request.CheckedIn ? BookingEventKind.CheckedIn : BookingEventKind.CheckInUndone,
-                request.ChangedBy, request.CheckedIn ? $"Checked in ({BatchBooking.Plural(changed, "passenger")})" : $"Check-in undone ({BatchBooking.Plural(changed, "passenger")})");
+                request.ChangedBy, request.CheckedIn ? $"Checked in ({BookingEvent.Plural(changed, "passenger")})" : $"Check-in undone ({BookingEvent.Plural(changed, "passenger")})");
             await scope.CommitAsync();
             return new CheckInOutcome(CheckInResult.Done, booking with { CheckedInAt = checkedInAt });
         }, () => new CheckInOutcome(CheckInResult.Busy), ct);
@@ -227,7 +227,7 @@ public sealed partial class SeatInventory
         await OfferReleasedSeatsAsync(scope, booking.DepartureId);
         await DecideWeatherChoiceAsync(scope, bookingId, null, changedBy);
         await scope.RecordAsync(bookingId, BookingEventKind.Cancelled, changedBy,
-            $"Cancelled, {BatchBooking.Plural(booking.SeatsBooked, "seat")} back on sale" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}"));
+            $"Cancelled, {BookingEvent.Plural(booking.SeatsBooked, "seat")} back on sale" + (string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}"));
         await scope.QueueEmailsAsync(EmailKinds.BookingCancelled, [bookingId]);
     }
 
@@ -285,7 +285,7 @@ public sealed partial class SeatInventory
         var newTotal = await scope.Connection.ExecuteScalarAsync<decimal>(scope.Command("select total_price from bookings where id = @bookingId", new { bookingId }));
         await scope.RecordAsync(bookingId, BookingEventKind.Moved, changedBy,
             $"Moved from {Describe(source.Destination, source.DepartureTime)} to {Describe(target.Destination, target.DepartureTime)}"
-            + (newTotal == booking.TotalPrice ? "" : $", total {BatchBooking.Money(booking.TotalPrice)} → {BatchBooking.Money(newTotal)}"));
+            + (newTotal == booking.TotalPrice ? "" : $", total {BookingEvent.Money(booking.TotalPrice)} → {BookingEvent.Money(newTotal)}"));
         await OfferReleasedSeatsAsync(scope, booking.DepartureId);
         await DecideWeatherChoiceAsync(scope, bookingId, targetDepartureId, changedBy);
         await scope.QueueEmailsAsync(EmailKinds.BookingMoved, [bookingId]);

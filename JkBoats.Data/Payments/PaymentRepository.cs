@@ -10,8 +10,9 @@ public sealed record HistoryRow(long Id, string Kind, string Actor, string Summa
 /// <summary>Reads of the money and the history of bookings (the writes are <see cref="Inventory.SeatInventory"/>'s, under its locks).</summary>
 public sealed class PaymentRepository(NpgsqlDataSource db)
 {
-    /// <summary>What each booking costs, was paid and was refunded; a booking without payments is in it too (paid 0).</summary>
-    private const string BalanceSql = $"""
+    /// <summary>What each booking of <c>@ids</c> costs (nothing once cancelled), was paid and was refunded; a booking without payments
+    /// is in it too (paid 0). The one definition of a balance: the inventory reads it under the booking's lock.</summary>
+    internal const string BalanceSql = $"""
         select bk.id as booking_id,
                case when bk.status = '{StatusSql.Confirmed}' then bk.total_price else 0 end as due,
                coalesce(sum(p.amount) filter (where p.kind = 'payment'), 0) as paid,

@@ -177,17 +177,43 @@ public sealed class LanguageTests(AppFixture site)
         var missing = new List<string>();
         foreach (var view in views)
         {
-            var source = await File.ReadAllTextAsync(Path.Combine(root, "JkBoats.Web", view + ".cshtml"));
-            var keys = Regex.Matches(source, "L\\[\"(?<key>[^\"]+)\"").Select(m => m.Groups["key"].Value).Distinct().ToList();
+            var keys = await TextsOfAsync(root, view);
             Assert.NotEmpty(keys);
-            foreach (var (code, _) in JkBoats.Web.Infrastructure.Languages.Supported.Skip(1))
+            foreach (var (code, _, _) in JkBoats.Web.Infrastructure.Languages.Supported.Skip(1))
             {
+                // A text that is the same in the language ("{0} minutes" in French) says so in its comment, so a text left in
+                // English is still caught.
                 var translated = XDocument.Load(Path.Combine(resources, $"{view}.{code}.resx")).Root!.Elements("data")
-                    .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
-                missing.AddRange(keys.Where(k => !translated.TryGetValue(k, out var text) || string.IsNullOrWhiteSpace(text) || text == k).Select(k => $"{view}.{code}: {k}"));
+                    .ToDictionary(d => d.Attribute("name")!.Value, d => (Text: d.Element("value")!.Value, Same: d.Element("comment")?.Value == SameInThisLanguage));
+                missing.AddRange(keys.Where(k => !translated.TryGetValue(k, out var t) || string.IsNullOrWhiteSpace(t.Text) || (t.Text == k && !t.Same))
+                    .Select(k => $"{view}.{code}: {k}"));
             }
         }
         Assert.Empty(missing);
+    }
+
+    /// <summary>The comment of a resource entry whose text is rightly the same as the English.</summary>
+    public const string SameInThisLanguage = "same in this language";
+
+    /// <summary>The literal texts a resource file is for: <c>L["…"]</c> in its view or component (<c>.cshtml</c>, <c>.razor</c>),
+    /// or for the code's shared texts (<c>Infrastructure/SiteText</c>) every <c>SiteText.T("…")</c> in the web project's code.</summary>
+    private static async Task<List<string>> TextsOfAsync(string root, string view)
+    {
+        var web = Path.Combine(root, "JkBoats.Web");
+        var sources = new[] { ".cshtml", ".razor" }.Select(ext => Path.Combine(web, view + ext)).Where(File.Exists).ToList();
+        var pattern = "L\\[\"(?<key>(?:[^\"\\\\]|\\\\.)+)\"";
+        if (sources.Count == 0 && view == Path.Combine("Infrastructure", "SiteText"))
+        {
+            sources = Directory.GetFiles(web, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")).ToList();
+            pattern = "SiteText\\.T\\(\"(?<key>(?:[^\"\\\\]|\\\\.)+)\"";
+        }
+        Assert.True(sources.Count > 0, $"No view, component or code uses the resource {view}");
+        var keys = new List<string>();
+        foreach (var source in sources)
+        {
+            keys.AddRange(Regex.Matches(await File.ReadAllTextAsync(source), pattern).Select(m => m.Groups["key"].Value.Replace("\\\"", "\"", StringComparison.Ordinal)));
+        }
+        return keys.Distinct().ToList();
     }
 
     [Fact]

@@ -161,6 +161,13 @@ public static class AppSetup
         app.UseWhen(IsStaff, staff => staff.UseStatusCodePagesWithReExecute("/staff/error/{0}"));
         app.UseWhen(IsSite, site => site.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseWhen(IsSite, site => site.UseRequestLocalization());
+        // Staff pages and the API are not localized: English words, the operator culture's days and numbers (see Display),
+        // whatever language the server process itself runs in.
+        app.UseWhen(http => !IsSite(http), other => other.Use((http, next) =>
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+            return next(http);
+        }));
         app.UseJkBoatsRequestLogging();
         app.UseRouting();
         app.UseCompressionOverHttpsWhereSafe();

@@ -9,18 +9,25 @@ namespace JkBoats.Web.Infrastructure;
 /// amounts and dates are formatted by <c>Display</c>. Staff pages and the API are not localized.</summary>
 public static class Languages
 {
-    /// <summary>English first (the default), then Greek and French, each with its own name for the switcher.</summary>
-    public static readonly IReadOnlyList<(string Code, string Name)> Supported = [("en", "English"), ("el", "Ελληνικά"), ("fr", "Français")];
+    /// <summary>English first, then Greek and French, each with its own name for the switcher and the culture its days and numbers
+    /// are written in when it is not the operator culture's language (an en-US operator's English pages stay en-US).</summary>
+    public static readonly IReadOnlyList<(string Code, string Name, string Culture)> Supported =
+        [("en", "English", "en-GB"), ("el", "Ελληνικά", "el-GR"), ("fr", "Français", "fr-FR")];
+
+    /// <summary>The language of a visitor who has not chosen one and whose browser asks for none of ours: the operator culture's
+    /// language when the site has it (an el-GR operator's site opens in Greek), else English.</summary>
+    public static string Default(JkBoats.Data.LocaleOptions locale) =>
+        CultureInfo.GetCultureInfo(locale.Culture).TwoLetterISOLanguageName is var code && Supported.Any(l => l.Code == code) ? code : Supported[0].Code;
 
     public const string CookieName = ".JkBoats.Language";
 
     public static IServiceCollection AddJkBoatsLanguages(this IServiceCollection services)
     {
         services.AddLocalization(options => options.ResourcesPath = "Resources");
-        services.Configure<RequestLocalizationOptions>(options =>
+        services.AddOptions<RequestLocalizationOptions>().Configure<Microsoft.Extensions.Options.IOptions<JkBoats.Data.JkBoatsOptions>>((options, settings) =>
         {
             var culture = CultureInfo.GetCultureInfo("en-US");
-            options.DefaultRequestCulture = new RequestCulture(culture, CultureInfo.GetCultureInfo(Supported[0].Code));
+            options.DefaultRequestCulture = new RequestCulture(culture, CultureInfo.GetCultureInfo(Default(settings.Value.Locale)));
             options.SupportedCultures = [culture];
             options.SupportedUICultures = Supported.Select(l => CultureInfo.GetCultureInfo(l.Code)).ToList();
             options.FallBackToParentUICultures = true; // Accept-Language el-GR is Greek, fr-CH French

@@ -1,5 +1,6 @@
 using System.Globalization;
 using JkBoats.Data;
+using JkBoats.Web.Infrastructure;
 
 namespace JkBoats.Web.Pages.Shared;
 
@@ -7,7 +8,10 @@ namespace JkBoats.Web.Pages.Shared;
 /// (<c>JkBoats:Locale</c>): pages, staff pages, print views and emails. One per app, from the dependency container;
 /// every page has it as <c>Display</c> (see _ViewImports.cshtml), so <c>Display.Price(…)</c> reads the same in a view
 /// whether the helper needs the locale (instance) or not (static). Machine-readable output (CSV, the API, form values,
-/// <c>datetime</c> attributes) stays invariant and does not come through here.</summary>
+/// <c>datetime</c> attributes) stays invariant and does not come through here.
+/// On the customer site the words follow the visitor's language (see <see cref="SiteText"/>) and so do days and number
+/// punctuation: a Greek page writes "Πέμπτη 3 Δεκεμβρίου" and "25,00 €" in the operator's currency; where the visitor's language
+/// is the operator culture's own (or on staff pages and in the API, which are not localized) the operator culture is used.</summary>
 public sealed class Display
 {
     /// <summary>US English and dollars: the defaults of <see cref="LocaleOptions"/>.</summary>
@@ -15,22 +19,40 @@ public sealed class Display
 
     public Display(LocaleOptions locale)
     {
-        Culture = LocaleFormat.Culture(locale.Culture);
+        OperatorCulture = LocaleFormat.Culture(locale.Culture);
         Currency = LocaleFormat.CurrencyCode(locale.Currency);
-        Money = LocaleFormat.Money(Culture, Currency);
+        _operator = (OperatorCulture, LocaleFormat.Money(OperatorCulture, Currency));
+        foreach (var language in Languages.Supported)
+        {
+            var culture = language.Code == OperatorCulture.TwoLetterISOLanguageName ? OperatorCulture : CultureInfo.GetCultureInfo(language.Culture);
+            _languages[language.Code] = (culture, LocaleFormat.Money(culture, Currency));
+        }
     }
 
-    public CultureInfo Culture { get; }
+    private readonly (CultureInfo Culture, NumberFormatInfo Money) _operator;
+
+    private readonly Dictionary<string, (CultureInfo Culture, NumberFormatInfo Money)> _languages = new(StringComparer.Ordinal);
+
+    /// <summary>The operator's culture (<c>JkBoats:Locale:Culture</c>).</summary>
+    public CultureInfo OperatorCulture { get; }
+
+    /// <summary>The culture days and numbers are written in now: the current UI language's when it is a customer language,
+    /// else (staff pages, the API, background work outside an email) the operator's.</summary>
+    public CultureInfo Culture => Current.Culture;
 
     /// <summary>The ISO 4217 code of the operator's currency ("EUR").</summary>
     public string Currency { get; }
 
-    /// <summary>The culture's number format with the operator's currency symbol.</summary>
-    public NumberFormatInfo Money { get; }
+    /// <summary>The current culture's number format with the operator's currency symbol.</summary>
+    public NumberFormatInfo Money => Current.Money;
+
+    private (CultureInfo Culture, NumberFormatInfo Money) Current =>
+        _languages.TryGetValue(CultureInfo.CurrentUICulture.TwoLetterISOLanguageName, out var language)
+            ? language : _operator;
 
     public string Price(decimal amount) => amount.ToString("C", Money);
 
-    public string PriceOrFree(decimal amount) => amount == 0 ? "Free" : Price(amount);
+    public string PriceOrFree(decimal amount) => amount == 0 ? SiteText.T("Free") : Price(amount);
 
     public string Time(DateTime local) => local.ToString("HH:mm", Culture);
 
@@ -85,9 +107,10 @@ public sealed class Display
 
     public static string Duration(TimeSpan span) => span switch
     {
-        { TotalDays: >= 2 } when span.TotalDays % 1 == 0 => $"{span.TotalDays:0} days",
-        { TotalHours: >= 1 } when span.TotalHours % 1 == 0 => span.TotalHours == 1 ? "1 hour" : $"{span.TotalHours:0} hours",
-        _ => $"{Math.Round(span.TotalMinutes):0} minutes",
+        { TotalDays: >= 2 } when span.TotalDays % 1 == 0 => SiteText.T("{0} days", span.TotalDays.ToString("0", CultureInfo.InvariantCulture)),
+        { TotalHours: >= 1 } when span.TotalHours % 1 == 0 => span.TotalHours == 1
+            ? SiteText.T("1 hour") : SiteText.T("{0} hours", span.TotalHours.ToString("0", CultureInfo.InvariantCulture)),
+        _ => SiteText.T("{0} minutes", Math.Round(span.TotalMinutes).ToString("0", CultureInfo.InvariantCulture)),
     };
 
     /// <summary>A booking's balance in one phrase for staff: "Owes $20.00", "Paid in full", "Refund due $50.00", "Nothing to pay".</summary>
@@ -102,15 +125,15 @@ public sealed class Display
     /// <summary>The same phrase for the customer: what is left to pay at the pier, paid, or owed back to them.</summary>
     public string CustomerBalance(JkBoats.Data.Payments.Balance balance) => balance switch
     {
-        { Owed: > 0, Net: 0 } => $"To pay at the desk or on boarding: {Price(balance.Owed)}",
-        { Owed: > 0 } => $"Paid {Price(balance.Net)}; still to pay: {Price(balance.Owed)}",
-        { RefundDue: > 0 } => $"Refund due to you: {Price(balance.RefundDue)}",
-        { Due: 0, Net: 0, Refunded: > 0 } => $"Nothing to pay; {Price(balance.Refunded)} refunded",
-        { Due: 0, Net: 0 } => "Nothing to pay",
-        _ => $"Paid in full ({Price(balance.Net)})",
+        { Owed: > 0, Net: 0 } => SiteText.T("To pay at the desk or on boarding: {0}", Price(balance.Owed)),
+        { Owed: > 0 } => SiteText.T("Paid {0}; still to pay: {1}", Price(balance.Net), Price(balance.Owed)),
+        { RefundDue: > 0 } => SiteText.T("Refund due to you: {0}", Price(balance.RefundDue)),
+        { Due: 0, Net: 0, Refunded: > 0 } => SiteText.T("Nothing to pay; {0} refunded", Price(balance.Refunded)),
+        { Due: 0, Net: 0 } => SiteText.T("Nothing to pay"),
+        _ => SiteText.T("Paid in full ({0})", Price(balance.Net)),
     };
 
-    public static string Seats(int count) => count == 1 ? "1 seat" : $"{count} seats";
+    public static string Seats(int count) => count == 1 ? SiteText.T("1 seat") : SiteText.T("{0} seats", count);
 
     /// <summary>"Adult × 2, Child × 1, Infant × 1": a booking's passengers counted per fare, in the fares' order, without names.</summary>
     public static string FareCounts(IEnumerable<JkBoats.Data.Bookings.BookedPassenger> passengers) =>
@@ -118,22 +141,22 @@ public sealed class Display
 
     /// <summary>A passenger's name, or where it was left out the booker's for the lead and "Passenger N" for the others.</summary>
     public static string PassengerName(JkBoats.Data.Bookings.BookedPassenger passenger, string leadName) =>
-        passenger.FullName ?? (passenger.Position == 1 ? leadName : $"Passenger {passenger.Position}");
+        passenger.FullName ?? (passenger.Position == 1 ? leadName : SiteText.T("Passenger {0}", passenger.Position));
 
     public const int FewSeats = 5;
 
     public static string SeatsLeft(int available) => available switch
     {
-        <= 0 => "Sold out",
-        <= FewSeats => $"Only {available} left",
-        _ => $"{available} seats left",
+        <= 0 => SiteText.T("Sold out"),
+        <= FewSeats => SiteText.T("Only {0} left", available),
+        _ => SiteText.T("{0} seats left", available),
     };
 
     /// <summary>Enough of an email address for its owner to recognise it, not enough to harvest it.</summary>
     public static string MaskEmail(string email)
     {
         var at = email.LastIndexOf('@');
-        return at <= 0 ? "your email address" : $"{email[0]}•••{email[at..]}";
+        return at <= 0 ? SiteText.T("your email address") : $"{email[0]}•••{email[at..]}";
     }
 }
 

@@ -76,21 +76,21 @@ public sealed class ManageModel(
         switch (outcome.Result)
         {
             case ChangeResult.Done:
-                Notice = "Your booking is cancelled and its seats are released. A confirmation email is on its way.";
+                Notice = SiteText.T("Your booking is cancelled and its seats are released. A confirmation email is on its way.");
                 return this.SeeOther(Request.Path);
             case ChangeResult.NothingToChange:
-                Notice = "This booking was already cancelled.";
+                Notice = SiteText.T("This booking was already cancelled.");
                 return this.SeeOther(Request.Path);
             case ChangeResult.NotFound:
                 return NotFound();
             case ChangeResult.TooLate:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = $"Online cancellation closed {Display.Duration(Cutoff)} before departure. Please contact the front desk with your confirmation code.";
+                Problem = SiteText.T("Online cancellation closed {0} before departure. Please contact the front desk with your confirmation code.", Display.Duration(Cutoff));
                 return Page();
             default:
                 Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 Response.Headers.RetryAfter = "2";
-                Problem = "We are very busy right now and could not cancel your booking. Nothing has changed; please try again in a moment.";
+                Problem = SiteText.T("We are very busy right now and could not cancel your booking. Nothing has changed; please try again in a moment.");
                 return Page();
         }
     }
@@ -104,7 +104,7 @@ public sealed class ManageModel(
         }
         if (targetDepartureId is not { } target)
         {
-            return Refuse("move", "Choose the departure to move to.");
+            return Refuse("move", SiteText.T("Choose the departure to move to."));
         }
         var before = Booking.TotalPrice;
         var outcome = await inventory.MoveBookingAsync(Booking.BookingId, target, ChangedBy, ct, Cutoff, sameDestination: true);
@@ -112,10 +112,11 @@ public sealed class ManageModel(
         {
             var moved = await bookings.GetAsync(Booking.BookingId, ct);
             var difference = (moved?.TotalPrice ?? before) - before;
-            Notice = $"Your booking is moved to {display.DayAndTime(calendar.ToLocal(moved?.DepartureTime ?? Booking.DepartureTime))}. " +
-                (difference > 0 ? $"The new total is {display.Price(before + difference)}: {display.Price(difference)} more, paid at the pier. "
-                    : difference < 0 ? $"The new total is {display.Price(before + difference)}: {display.Price(-difference)} less. " : "The price is the same. ") +
-                "An email with the new details is on its way.";
+            Notice = string.Join(" ",
+                SiteText.T("Your booking is moved to {0}.", display.DayAndTime(calendar.ToLocal(moved?.DepartureTime ?? Booking.DepartureTime))),
+                difference > 0 ? SiteText.T("The new total is {0}: {1} more, paid at the pier.", display.Price(before + difference), display.Price(difference))
+                    : difference < 0 ? SiteText.T("The new total is {0}: {1} less.", display.Price(before + difference), display.Price(-difference)) : SiteText.T("The price is the same."),
+                SiteText.T("An email with the new details is on its way."));
             return this.SeeOther(Request.Path);
         }
         return ChangeRefused("move", outcome);
@@ -131,15 +132,17 @@ public sealed class ManageModel(
         var positions = (remove ?? []).Distinct().ToArray();
         if (positions.Length == 0)
         {
-            return Refuse("remove", "Tick the passengers who will not travel.");
+            return Refuse("remove", SiteText.T("Tick the passengers who will not travel."));
         }
         var outcome = await inventory.RemovePassengersAsync(Booking.BookingId, positions, ChangedBy, Cutoff, ct);
         if (outcome.Result == ChangeResult.Done)
         {
             var changed = await bookings.GetAsync(Booking.BookingId, ct);
-            Notice = $"{(positions.Length == 1 ? "1 passenger is" : $"{positions.Length} passengers are")} off the booking and their seats are released. " +
-                $"The booking is now {Display.FareCounts(changed?.Passengers ?? [])}, {display.Price(changed?.TotalPrice ?? 0)} paid at the pier. " +
-                "A confirmation email is on its way.";
+            Notice = string.Join(" ",
+                positions.Length == 1 ? SiteText.T("1 passenger is off the booking and their seats are released.")
+                    : SiteText.T("{0} passengers are off the booking and their seats are released.", positions.Length),
+                SiteText.T("The booking is now {0}, {1} paid at the pier.", Display.FareCounts(changed?.Passengers ?? []), display.Price(changed?.TotalPrice ?? 0)),
+                SiteText.T("A confirmation email is on its way."));
             return this.SeeOther(Request.Path);
         }
         return ChangeRefused("remove", outcome);
@@ -159,15 +162,15 @@ public sealed class ManageModel(
             var trimmed = name?.Trim() ?? "";
             if (trimmed.Length > BookingValidator.MaxNameLength)
             {
-                return Refuse("names", $"Passenger {position}: a name may have at most {BookingValidator.MaxNameLength} characters. Nothing was changed.");
+                return Refuse("names", SiteText.T("Passenger {0}: a name may have at most {1} characters. Nothing was changed.", position, BookingValidator.MaxNameLength));
             }
             if (!PlainText.IsClean(trimmed))
             {
-                return Refuse("names", $"Passenger {position}: {BookingValidator.InvisibleCharacters("a name")} Nothing was changed.");
+                return Refuse("names", SiteText.T("Passenger {0}: a name must not contain invisible, direction or control characters. Nothing was changed.", position));
             }
             if (trimmed.Length == 0 && options.Value.RequireAllPassengerNames)
             {
-                return Refuse("names", $"Passenger {position}: every passenger needs a name. Nothing was changed.");
+                return Refuse("names", SiteText.T("Passenger {0}: every passenger needs a name. Nothing was changed.", position));
             }
         }
         var outcome = await inventory.CorrectNamesAsync(
@@ -175,10 +178,10 @@ public sealed class ManageModel(
         switch (outcome.Result)
         {
             case ChangeResult.Done:
-                Notice = "The passenger names are corrected. A confirmation email is on its way.";
+                Notice = SiteText.T("The passenger names are corrected. A confirmation email is on its way.");
                 return this.SeeOther(Request.Path);
             case ChangeResult.NothingToChange when Booking.Status == BookingStatus.Confirmed:
-                Notice = "The names were already as given; nothing changed.";
+                Notice = SiteText.T("The names were already as given; nothing changed.");
                 return this.SeeOther(Request.Path);
             default:
                 return ChangeRefused("names", outcome);
@@ -195,7 +198,7 @@ public sealed class ManageModel(
         }
         if (WeatherChoice is null)
         {
-            Notice = "This booking's choice is already made; this page shows it as it stands.";
+            Notice = SiteText.T("This booking's choice is already made; this page shows it as it stands.");
             return this.SeeOther(Request.Path);
         }
         Guid? target = null;
@@ -203,7 +206,7 @@ public sealed class ManageModel(
         {
             if (!Guid.TryParse(choice, out var picked))
             {
-                return Refuse("weather", "Choose one of the departures, or to cancel. Nothing was changed.");
+                return Refuse("weather", SiteText.T("Choose one of the departures, or to cancel. Nothing was changed."));
             }
             target = picked;
         }
@@ -212,16 +215,18 @@ public sealed class ManageModel(
         {
             var now = await bookings.GetAsync(Booking.BookingId, ct);
             Notice = target is null
-                ? "Your booking is cancelled; there is nothing to pay. A confirmation email is on its way."
-                : $"Your booking is moved to {display.DayAndTime(calendar.ToLocal(now?.DepartureTime ?? Booking.DepartureTime))}, {display.Price(now?.TotalPrice ?? Booking.TotalPrice)} paid at the pier. An email with the new details is on its way.";
+                ? SiteText.T("Your booking is cancelled; there is nothing to pay. A confirmation email is on its way.")
+                : SiteText.T("Your booking is moved to {0}, {1} paid at the pier. An email with the new details is on its way.",
+                    display.DayAndTime(calendar.ToLocal(now?.DepartureTime ?? Booking.DepartureTime)), display.Price(now?.TotalPrice ?? Booking.TotalPrice));
             return this.SeeOther(Request.Path);
         }
         return outcome.Result switch
         {
             ChangeResult.TooLate => Refuse("weather", status: StatusCodes.Status409Conflict, message:
-                $"The time to choose ended at {display.DayAndTime(calendar.ToLocal(WeatherChoice.DeadlineUtc))}. Please call the desk on {JkBoats.Web.Infrastructure.PhoneDisplay.Readable(Operator.Phone)} with your code."),
+                SiteText.T("The time to choose ended at {0}. Please call the desk on {1} with your code.",
+                    display.DayAndTime(calendar.ToLocal(WeatherChoice.DeadlineUtc)), PhoneDisplay.Readable(Operator.Phone))),
             ChangeResult.NothingToChange => this.SeeOther(Request.Path),
-            ChangeResult.TargetNotBookable => Refuse("weather", status: StatusCodes.Status409Conflict, message: "That departure is not one of those offered, or no longer takes bookings. Choose another, or to cancel."),
+            ChangeResult.TargetNotBookable => Refuse("weather", status: StatusCodes.Status409Conflict, message: SiteText.T("That departure is not one of those offered, or no longer takes bookings. Choose another, or to cancel.")),
             _ => ChangeRefused("weather", outcome),
         };
     }
@@ -235,24 +240,24 @@ public sealed class ManageModel(
         var (status, message) = outcome.Result switch
         {
             ChangeResult.TooLate => (StatusCodes.Status409Conflict,
-                $"Online changes closed {Display.Duration(Cutoff)} before departure. Please contact the front desk with your confirmation code."),
-            ChangeResult.NothingToChange => (StatusCodes.Status409Conflict, "This booking can no longer be changed online: it is cancelled, or already as asked."),
+                SiteText.T("Online changes closed {0} before departure. Please contact the front desk with your confirmation code.", Display.Duration(Cutoff))),
+            ChangeResult.NothingToChange => (StatusCodes.Status409Conflict, SiteText.T("This booking can no longer be changed online: it is cancelled, or already as asked.")),
             ChangeResult.TargetNotBookable => (StatusCodes.Status409Conflict,
-                $"That departure no longer takes online changes (it leaves within {Display.Duration(Cutoff)}, was cancelled or is gone). Choose another."),
+                SiteText.T("That departure no longer takes online changes (it leaves within {0}, was cancelled or is gone). Choose another.", Display.Duration(Cutoff))),
             ChangeResult.NotEnoughSeats => (StatusCodes.Status409Conflict,
-                $"That departure has only {Display.Seats(outcome.AvailableSeats)} left now; your booking needs {outcome.SeatsNeeded}. Choose another."),
+                SiteText.T("That departure has only {0} left now; your booking needs {1}. Choose another.", Display.Seats(outcome.AvailableSeats), outcome.SeatsNeeded)),
             ChangeResult.NotEnoughRoom => (StatusCodes.Status409Conflict,
-                $"That departure may carry only {outcome.AvailableSeats} more persons now; your party is {outcome.SeatsNeeded}, infants included. Choose another."),
-            ChangeResult.FareNotSold => (StatusCodes.Status409Conflict, "That departure does not sell every ticket type of your booking. Choose another."),
+                SiteText.T("That departure may carry only {0} more persons now; your party is {1}, infants included. Choose another.", outcome.AvailableSeats, outcome.SeatsNeeded)),
+            ChangeResult.FareNotSold => (StatusCodes.Status409Conflict, SiteText.T("That departure does not sell every ticket type of your booking. Choose another.")),
             ChangeResult.OtherDestination => (StatusCodes.Status409Conflict,
-                $"Online, a booking moves only to another departure to {Booking.Destination}. For another destination, cancel and book again, or contact the desk."),
+                SiteText.T("Online, a booking moves only to another departure to {0}. For another destination, cancel and book again, or contact the desk.", Booking.Destination)),
             ChangeResult.LeadPassenger => (StatusCodes.Status400BadRequest, section == "names"
-                ? "The lead passenger must keep a name. Nothing was changed."
-                : "The lead passenger stays on the booking; to drop everyone, cancel the booking instead. Nothing was changed."),
+                ? SiteText.T("The lead passenger must keep a name. Nothing was changed.")
+                : SiteText.T("The lead passenger stays on the booking; to drop everyone, cancel the booking instead. Nothing was changed.")),
             ChangeResult.PartyInvalid => (StatusCodes.Status400BadRequest,
-                "Someone with a seat must stay, with a lap for every infant. Nothing was changed."),
-            ChangeResult.UnknownPassenger => (StatusCodes.Status400BadRequest, "That passenger is not on this booking. Nothing was changed."),
-            _ => (StatusCodes.Status503ServiceUnavailable, "We are very busy right now and could not change your booking. Nothing has changed; please try again in a moment."),
+                SiteText.T("Someone with a seat must stay, with a lap for every infant. Nothing was changed.")),
+            ChangeResult.UnknownPassenger => (StatusCodes.Status400BadRequest, SiteText.T("That passenger is not on this booking. Nothing was changed.")),
+            _ => (StatusCodes.Status503ServiceUnavailable, SiteText.T("We are very busy right now and could not change your booking. Nothing has changed; please try again in a moment.")),
         };
         if (status == StatusCodes.Status503ServiceUnavailable)
         {

@@ -40,12 +40,12 @@ public sealed class OpenModel(BookingRepository bookings, BookingValidator valid
         var contact = Contact?.Trim();
         if (!ConfirmationCode.IsWellFormed(code))
         {
-            Error = "Enter the whole confirmation code, like JKB-7QX4MZ.";
+            Error = SiteText.T("Enter the whole confirmation code, like JKB-7QX4MZ.");
             return Page();
         }
         if (string.IsNullOrEmpty(contact))
         {
-            Error = "Enter the email address or phone number you booked with.";
+            Error = SiteText.T("Enter the email address or phone number you booked with.");
             return Page();
         }
         var given = validator.NormalizeContact(contact);
@@ -55,7 +55,7 @@ public sealed class OpenModel(BookingRepository bookings, BookingValidator valid
             && (string.Equals(booking.Email, given, StringComparison.OrdinalIgnoreCase) || booking.Phone == given);
         if (!matches)
         {
-            Error = Mismatch;
+            Error = SiteText.T(Mismatch);
             return Page();
         }
         return this.SeeOther(Url.Page("/Bookings/Confirmation", new { id, key = await links.ConfirmationKeyAsync(id, ct) })!);

@@ -53,27 +53,27 @@ public sealed class EntryModel(
                 return this.SeeOther($"{ManageLinks.PathPrefix}{await links.TokenForAsync(outcome.BookingId!.Value, ct)}");
             case OfferClaimResult.Expired:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = $"Sorry, this offer ran out at {display.DayAndTime(Local(outcome.HoldExpiredAt ?? calendar.UtcNow))} and the seats passed to the next person on the list. " +
-                    "Nothing was booked. You are welcome to join the list again or choose another departure.";
+                Problem = SiteText.T("Sorry, this offer ran out at {0} and the seats passed to the next person on the list. Nothing was booked. You are welcome to join the list again or choose another departure.",
+                    display.DayAndTime(Local(outcome.HoldExpiredAt ?? calendar.UtcNow)));
                 break;
             case OfferClaimResult.NotOffered:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = "No seats have been offered to you yet; you are still on the list. We email you as soon as seats are held for you.";
+                Problem = SiteText.T("No seats have been offered to you yet; you are still on the list. We email you as soon as seats are held for you.");
                 break;
             case OfferClaimResult.Removed:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = "This entry is no longer on the waiting list, so there is nothing to confirm.";
+                Problem = SiteText.T("This entry is no longer on the waiting list, so there is nothing to confirm.");
                 break;
             case OfferClaimResult.CannotBook:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = "This departure can no longer be booked online (it is about to leave, was cancelled or changed its tickets). Nothing was booked; please contact the desk.";
+                Problem = SiteText.T("This departure can no longer be booked online (it is about to leave, was cancelled or changed its tickets). Nothing was booked; please contact the desk.");
                 break;
             case OfferClaimResult.NotFound:
                 return NotFound();
             default:
                 Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 Response.Headers.RetryAfter = "2";
-                Problem = "We are very busy right now and could not confirm. Your seats are still held; please try again in a moment.";
+                Problem = SiteText.T("We are very busy right now and could not confirm. Your seats are still held; please try again in a moment.");
                 break;
         }
         await LoadAsync(token, ct);
@@ -92,10 +92,10 @@ public sealed class EntryModel(
         {
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = "2";
-            Problem = "We are very busy right now; nothing has changed. Please try again in a moment.";
+            Problem = SiteText.T("We are very busy right now; nothing has changed. Please try again in a moment.");
             return Page();
         }
-        Notice = outcome.Result == ChangeResult.Done ? "You have left the waiting list." : "This entry was no longer on the list; nothing changed.";
+        Notice = outcome.Result == ChangeResult.Done ? SiteText.T("You have left the waiting list.") : SiteText.T("This entry was no longer on the list; nothing changed.");
         return this.SeeOther(Request.Path);
     }
 

@@ -43,7 +43,8 @@ public sealed class JoinModel(
 
     public string? Problem { get; private set; }
 
-    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+    /// <summary>The departure has seats for the party after all: the problem comes with a button to book them.</summary>
+    public bool SeatsAvailable { get; private set; }
 
     public string CountFor(DepartureFare fare) =>
         FareCounts.TryGetValue(fare.Code, out var text) && text is not null ? text : fare.Code == "adult" ? "1" : "0";
@@ -67,7 +68,7 @@ public sealed class JoinModel(
             }
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count > validator.MaxSeats)
             {
-                Errors[FaresField] = [$"Enter how many {fare.Name} tickets as a whole number from 0 to {validator.MaxSeats}."];
+                Errors[FaresField] = [SiteText.T("Enter how many {0} tickets as a whole number from 0 to {1}.", fare.Name, validator.MaxSeats)];
                 break;
             }
             if (count > 0)
@@ -95,26 +96,27 @@ public sealed class JoinModel(
                 return this.SeeOther($"{ManageLinks.WaitlistPathPrefix}{await links.WaitlistTokenForAsync(outcome.EntryId!.Value, ct)}?joined=true");
             case WaitlistJoinResult.SeatsAvailable:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = "Good news: there are seats for your party right now, so there is no need to wait. Book them instead.";
+                SeatsAvailable = true;
+                Problem = SiteText.T("Good news: there are seats for your party right now, so there is no need to wait. Book them instead.");
                 return Page();
             case WaitlistJoinResult.AlreadyOnList:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = "This email address is already on the waiting list for this departure. The link in your offer email, or the one shown when you joined, shows your place.";
+                Problem = SiteText.T("This email address is already on the waiting list for this departure. The link in your offer email, or the one shown when you joined, shows your place.");
                 return Page();
             case WaitlistJoinResult.DepartureClosed:
                 Response.StatusCode = StatusCodes.Status409Conflict;
-                Problem = "This departure no longer takes bookings, so it has no waiting list. Please choose another departure.";
+                Problem = SiteText.T("This departure no longer takes bookings, so it has no waiting list. Please choose another departure.");
                 return Page();
             case WaitlistJoinResult.FareNotSold:
                 Response.StatusCode = StatusCodes.Status400BadRequest;
-                Errors[FaresField] = ["This departure does not sell one of those ticket types."];
+                Errors[FaresField] = [SiteText.T("This departure does not sell one of those ticket types.")];
                 return Page();
             case WaitlistJoinResult.NotFound:
                 return NotFound();
             default:
                 Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 Response.Headers.RetryAfter = "2";
-                Problem = "We are very busy right now and could not put you on the list. Nothing has changed; please try again in a moment.";
+                Problem = SiteText.T("We are very busy right now and could not put you on the list. Nothing has changed; please try again in a moment.");
                 return Page();
         }
     }

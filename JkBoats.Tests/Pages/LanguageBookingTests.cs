@@ -345,6 +345,16 @@ public sealed partial class LanguageBookingTests(AppFixture site) : IDisposable
             errors.GetProperty(BookingValidator.PassengersField)[0].GetString());
         Assert.Equal("One or more fields are invalid.", body.GetProperty("detail").GetString());
 
+        var (_, names) = await PostAsync(new
+        {
+            departure_id = departure.DepartureId,
+            customer = new { full_name = "Ann Lead", email = "ann@example.com", phone = "+14155550132" },
+            passengers = new object[] { new { fare = "adult", full_name = new string('a', 201) }, new { fare = "adult", full_name = "Bo\u200Bb" } },
+        });
+        Assert.Equal("Passenger name must be at most 200 characters.", names.GetProperty("errors").GetProperty("passengers[0].full_name")[0].GetString());
+        Assert.Equal("Passenger name must not contain invisible, direction or control characters.",
+            names.GetProperty("errors").GetProperty("passengers[1].full_name")[0].GetString());
+
         var (refused, capacity) = await PostAsync(BookingApi.Body(departure.DepartureId, 5));
         Assert.Equal((400, "insufficient_capacity", "Only 3 seats available, but 5 requested"),
             (refused, capacity.GetProperty("error").GetString(), capacity.GetProperty("message").GetString()));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Net.Mail;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,45 @@ public sealed record ValidBooking(Guid DepartureId, int Seats, CustomerDetails C
     public int Persons => Passengers?.Count ?? Seats;
 }
 
-/// <summary>The server-side rules for booking input. Error keys are the JSON API's field paths.</summary>
+/// <summary>Writes a message from its English template and arguments: <see cref="BookingTexts.English"/> for the API and the
+/// desk, a translating one (the site's <c>SiteText.T</c>) for the customer site.</summary>
+public delegate string MessageFormat(string template, params object[] args);
+
+/// <summary>The English templates of the booking rules' messages (the key of their translations on the site).</summary>
+public static class BookingTexts
+{
+    public static readonly MessageFormat English = (template, args) => string.Format(CultureInfo.InvariantCulture, template, args);
+
+    public const string ChooseDeparture = "Choose a departure.";
+    public const string SeatsMustEqualPassengers = "seats_requested must equal the passengers who take a seat ({0}), or be left out.";
+    public const string EnterSeats = "Enter how many seats you need.";
+    public const string SeatsBetween = "Seats must be between 1 and {0}.";
+    public const string AddPassenger = "Add at least one passenger.";
+    public const string MostPassengers = "A booking may have at most {0} passengers.";
+    public const string ChooseFare = "Choose a fare: {0}.";
+    public const string NoSuchFare = "There is no fare \"{0}\" on sale: choose one of {1}.";
+    public const string PassengerNameTooLong = "Passenger name must be at most {0} characters.";
+    public const string PassengerNameInvisible = "Passenger name must not contain invisible, direction or control characters.";
+    public const string EnterPassengerName = "Enter this passenger's full name.";
+    public const string BirthYearBetween = "Birth year must be between 1900 and {0}.";
+    public const string NeedsOneOf = "Needs must be one of {0}, or left out.";
+    public const string NeedsNoteTooLong = "Needs must be described in at most {0} characters.";
+    public const string NeedsNoteInvisible = "The description of needs must not contain invisible, direction or control characters.";
+    public const string OneSeatTaker = "At least one passenger must take a seat: an infant travels on the lap of someone with a seat.";
+    public const string MostSeatTakers = "A booking may have at most {0} passengers who take a seat.";
+    public const string InfantsPerSeat = "Each infant travels on the lap of a passenger with a seat: at most {0} for {0} seat(s).";
+    public const string EnterFullName = "Enter your full name.";
+    public const string FullNameTooLong = "Full name must be at most {0} characters.";
+    public const string FullNameInvisible = "Full name must not contain invisible, direction or control characters.";
+    public const string EnterEmail = "Enter your email address.";
+    public const string EmailTooLong = "Email must be at most {0} characters.";
+    public const string EmailLike = "Enter an email address like name@example.com.";
+    public const string EnterPhone = "Enter your phone number.";
+    public const string ValidPhone = "Enter a valid phone number, with the country code if it is not a local number (e.g. +1 415 555 0132).";
+}
+
+/// <summary>The server-side rules for booking input. Error keys are the JSON API's field paths; messages are English unless
+/// the caller passes a translating <see cref="MessageFormat"/>.</summary>
 public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvider? clock = null)
 {
     public const string PassengersField = "passengers";
@@ -55,36 +94,38 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
     /// <param name="fares">The fare types, to resolve a passenger list's fares (only needed when it has one).</param>
     /// <param name="allNames">Every passenger must be named, not only the lead (online, when the operator requires it).</param>
     /// <param name="phoneRequired">False at the desk: a walk-in standing at the counter may give no phone (stored empty).</param>
+    /// <param name="text">Writes the messages (English when null).</param>
     public ValidBooking? Validate(BookingInput input, IDictionary<string, string[]> errors, bool emailRequired = true,
-        IReadOnlyList<FareType>? fares = null, bool? allNames = null, bool phoneRequired = true)
+        IReadOnlyList<FareType>? fares = null, bool? allNames = null, bool phoneRequired = true, MessageFormat? text = null)
     {
+        text ??= BookingTexts.English;
         if (input.DepartureId is null || input.DepartureId == Guid.Empty)
         {
-            errors[DepartureField] = ["Choose a departure."];
+            errors[DepartureField] = [text(BookingTexts.ChooseDeparture)];
         }
 
-        var name = ValidateName(input.FullName, errors);
-        var email = emailRequired || !string.IsNullOrWhiteSpace(input.Email) ? ValidateEmail(input.Email, errors) : null;
-        var phone = phoneRequired || !string.IsNullOrWhiteSpace(input.Phone) ? ValidatePhone(input.Phone, errors) : "";
+        var name = ValidateName(input.FullName, errors, text);
+        var email = emailRequired || !string.IsNullOrWhiteSpace(input.Email) ? ValidateEmail(input.Email, errors, text) : null;
+        var phone = phoneRequired || !string.IsNullOrWhiteSpace(input.Phone) ? ValidatePhone(input.Phone, errors, text) : "";
 
         var seats = input.Seats;
         IReadOnlyList<ValidPassenger>? passengers = null;
         if (input.Passengers is { } list)
         {
-            (passengers, var seatTakers) = ValidatePassengers(list, fares ?? [], name, allNames ?? options.Value.RequireAllPassengerNames, errors);
+            (passengers, var seatTakers) = ValidatePassengers(list, fares ?? [], name, allNames ?? options.Value.RequireAllPassengerNames, errors, text);
             if (seatTakers is { } counted && input.Seats is { } asked && asked != counted)
             {
-                errors[SeatsField] = [$"seats_requested must equal the passengers who take a seat ({counted}), or be left out."];
+                errors[SeatsField] = [text(BookingTexts.SeatsMustEqualPassengers, counted)];
             }
             seats = seatTakers;
         }
         else if (input.Seats is null)
         {
-            errors[SeatsField] = ["Enter how many seats you need."];
+            errors[SeatsField] = [text(BookingTexts.EnterSeats)];
         }
         else if (input.Seats < 1 || input.Seats > MaxSeats)
         {
-            errors[SeatsField] = [$"Seats must be between 1 and {MaxSeats}."];
+            errors[SeatsField] = [text(BookingTexts.SeatsBetween, MaxSeats)];
         }
 
         return errors.Count == 0
@@ -94,16 +135,17 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
 
     /// <summary>The passenger list's rules; returns the seat-takers counted, or null when the list itself is refused.</summary>
     private (IReadOnlyList<ValidPassenger>? Passengers, int? Seats) ValidatePassengers(
-        IReadOnlyList<PassengerInput> list, IReadOnlyList<FareType> fares, string? leadName, bool allNames, IDictionary<string, string[]> errors)
+        IReadOnlyList<PassengerInput> list, IReadOnlyList<FareType> fares, string? leadName, bool allNames, IDictionary<string, string[]> errors,
+        MessageFormat text)
     {
         if (list.Count == 0)
         {
-            errors[PassengersField] = ["Add at least one passenger."];
+            errors[PassengersField] = [text(BookingTexts.AddPassenger)];
             return (null, null);
         }
         if (list.Count > MaxPassengers)
         {
-            errors[PassengersField] = [$"A booking may have at most {MaxPassengers} passengers."];
+            errors[PassengersField] = [text(BookingTexts.MostPassengers, MaxPassengers)];
             return (null, null);
         }
         var thisYear = (clock ?? TimeProvider.System).GetUtcNow().Year;
@@ -121,8 +163,8 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
             {
                 fareRefused = true;
                 errors[PassengerField(i, "fare")] = [string.IsNullOrEmpty(code)
-                    ? $"Choose a fare: {offered}."
-                    : $"There is no fare \"{Shorten(code)}\" on sale: choose one of {offered}."];
+                    ? text(BookingTexts.ChooseFare, offered)
+                    : text(BookingTexts.NoSuchFare, Shorten(code), offered)];
             }
             else if (fare.TakesSeat)
             {
@@ -136,12 +178,7 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
             string? name = null;
             if (!string.IsNullOrWhiteSpace(p.FullName))
             {
-                var field = new Dictionary<string, string[]>();
-                name = ValidateName(p.FullName, field);
-                if (field.Count > 0)
-                {
-                    errors[PassengerField(i, "full_name")] = [field[FullNameField][0].Replace("Full name", "Passenger name", StringComparison.Ordinal)];
-                }
+                name = ValidateName(p.FullName, PassengerField(i, "full_name"), errors, text, passenger: true);
             }
             else if (i == 0)
             {
@@ -149,24 +186,24 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
             }
             else if (allNames)
             {
-                errors[PassengerField(i, "full_name")] = ["Enter this passenger's full name."];
+                errors[PassengerField(i, "full_name")] = [text(BookingTexts.EnterPassengerName)];
             }
 
             if (p.BirthYear is { } year && (year < 1900 || year > thisYear))
             {
-                errors[PassengerField(i, "birth_year")] = [$"Birth year must be between 1900 and {thisYear}."];
+                errors[PassengerField(i, "birth_year")] = [text(BookingTexts.BirthYearBetween, thisYear)];
             }
             var needs = string.IsNullOrWhiteSpace(p.Needs) ? null : p.Needs.Trim();
             if (needs is not null && !PassengerNeeds.All.Contains(needs))
             {
-                errors[PassengerField(i, "needs")] = [$"Needs must be one of {string.Join(", ", PassengerNeeds.All)}, or left out."];
+                errors[PassengerField(i, "needs")] = [text(BookingTexts.NeedsOneOf, string.Join(", ", PassengerNeeds.All))];
             }
             var note = string.IsNullOrWhiteSpace(p.NeedsNote) ? null : p.NeedsNote.Trim();
             if (note is not null && (note.Length > MaxNeedsNoteLength || !PlainText.IsClean(note)))
             {
                 errors[PassengerField(i, "needs_note")] = [note.Length > MaxNeedsNoteLength
-                    ? $"Needs must be described in at most {MaxNeedsNoteLength} characters."
-                    : InvisibleCharacters("The description of needs")];
+                    ? text(BookingTexts.NeedsNoteTooLong, MaxNeedsNoteLength)
+                    : text(BookingTexts.NeedsNoteInvisible)];
             }
             valid.Add(new ValidPassenger(fare?.Code ?? "", name, p.BirthYear, needs, note?.Normalize(NormalizationForm.FormC)));
         }
@@ -176,37 +213,40 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
         }
         if (seats == 0)
         {
-            errors[PassengersField] = ["At least one passenger must take a seat: an infant travels on the lap of someone with a seat."];
+            errors[PassengersField] = [text(BookingTexts.OneSeatTaker)];
         }
         else if (seats > MaxSeats)
         {
-            errors[PassengersField] = [$"A booking may have at most {MaxSeats} passengers who take a seat."];
+            errors[PassengersField] = [text(BookingTexts.MostSeatTakers, MaxSeats)];
         }
         else if (laps > seats)
         {
-            errors[PassengersField] = [$"Each infant travels on the lap of a passenger with a seat: at most {seats} for {seats} seat(s)."];
+            errors[PassengersField] = [text(BookingTexts.InfantsPerSeat, seats)];
         }
         return (valid, seats);
     }
 
     private static string Shorten(string text) => text.Length <= 20 ? text : text[..20] + "…";
 
-    public static string? ValidateName(string? raw, IDictionary<string, string[]> errors)
+    public static string? ValidateName(string? raw, IDictionary<string, string[]> errors, MessageFormat? text = null) =>
+        ValidateName(raw, FullNameField, errors, text ?? BookingTexts.English, passenger: false);
+
+    private static string? ValidateName(string? raw, string field, IDictionary<string, string[]> errors, MessageFormat text, bool passenger)
     {
         var name = raw?.Trim();
         if (string.IsNullOrEmpty(name))
         {
-            errors[FullNameField] = ["Enter your full name."];
+            errors[field] = [text(BookingTexts.EnterFullName)];
             return null;
         }
         if (name.Length > MaxNameLength)
         {
-            errors[FullNameField] = [$"Full name must be at most {MaxNameLength} characters."];
+            errors[field] = [text(passenger ? BookingTexts.PassengerNameTooLong : BookingTexts.FullNameTooLong, MaxNameLength)];
             return null;
         }
         if (!PlainText.IsClean(name))
         {
-            errors[FullNameField] = [InvisibleCharacters("Full name")];
+            errors[field] = [text(passenger ? BookingTexts.PassengerNameInvisible : BookingTexts.FullNameInvisible)];
             return null;
         }
         return name.Normalize(NormalizationForm.FormC);
@@ -257,34 +297,36 @@ public sealed class BookingValidator(IOptions<JkBoatsOptions> options, TimeProvi
         }
     }
 
-    public static string? ValidateEmail(string? raw, IDictionary<string, string[]> errors)
+    public static string? ValidateEmail(string? raw, IDictionary<string, string[]> errors, MessageFormat? text = null)
     {
+        text ??= BookingTexts.English;
         if (string.IsNullOrWhiteSpace(raw))
         {
-            errors[EmailField] = ["Enter your email address."];
+            errors[EmailField] = [text(BookingTexts.EnterEmail)];
             return null;
         }
         var email = NormalizeEmail(raw);
         if (email is null)
         {
             errors[EmailField] = [raw.Trim().Length > MaxEmailLength
-                ? $"Email must be at most {MaxEmailLength} characters."
-                : "Enter an email address like name@example.com."];
+                ? text(BookingTexts.EmailTooLong, MaxEmailLength)
+                : text(BookingTexts.EmailLike)];
         }
         return email;
     }
 
-    public string? ValidatePhone(string? raw, IDictionary<string, string[]> errors)
+    public string? ValidatePhone(string? raw, IDictionary<string, string[]> errors, MessageFormat? text = null)
     {
+        text ??= BookingTexts.English;
         if (string.IsNullOrWhiteSpace(raw))
         {
-            errors[PhoneField] = ["Enter your phone number."];
+            errors[PhoneField] = [text(BookingTexts.EnterPhone)];
             return null;
         }
         var phone = NormalizePhone(raw);
         if (phone is null)
         {
-            errors[PhoneField] = ["Enter a valid phone number, with the country code if it is not a local number (e.g. +1 415 555 0132)."];
+            errors[PhoneField] = [text(BookingTexts.ValidPhone)];
         }
         return phone;
     }

@@ -5,44 +5,48 @@ using JkBoats.Web.Pages.Shared;
 
 namespace JkBoats.Web.Infrastructure;
 
-/// <summary>What a booking outcome says to a person, the same words on the site, at the desk and in the API.</summary>
+/// <summary>What a booking outcome says to a person, the same words on the site, at the desk and in the API: the customer's words
+/// through <see cref="SiteText"/>, so in the visitor's language on the site and English at the desk and in the API (whose UI
+/// culture is fixed). The desk's own words (check-in, boarding, changes) are English.</summary>
 public static class OutcomeMessages
 {
     public static string Closed(DepartureClosure closure) => closure switch
     {
-        DepartureClosure.Cancelled => "This departure has been cancelled.",
-        DepartureClosure.Departed => "This departure has already left.",
-        _ => "This departure is open for booking.",
+        DepartureClosure.Cancelled => SiteText.T("This departure has been cancelled."),
+        DepartureClosure.Departed => SiteText.T("This departure has already left."),
+        _ => SiteText.T("This departure is open for booking."),
     };
 
     public static string Capacity(BookingOutcome.InsufficientCapacity refused) => refused switch
     {
-        { AvailablePersons: { } persons } when persons < refused.RequestedPersons && refused.AvailableSeats >= refused.Requested =>
-            $"Room for only {persons} more {Persons(persons)} on board (infants included), but {refused.RequestedPersons} requested",
-        { AvailablePersons: not null } => $"{SeatsCapacity(refused)}; {refused.AvailablePersons} {Persons(refused.AvailablePersons.Value)} may still board",
+        { AvailablePersons: { } persons } when persons < refused.RequestedPersons && refused.AvailableSeats >= refused.Requested => persons == 1
+            ? SiteText.T("Room for only 1 more person on board (infants included), but {0} requested", refused.RequestedPersons)
+            : SiteText.T("Room for only {0} more persons on board (infants included), but {1} requested", persons, refused.RequestedPersons),
+        { AvailablePersons: 1 } => SiteText.T("{0}; 1 person may still board", SeatsCapacity(refused)),
+        { AvailablePersons: { } persons } => SiteText.T("{0}; {1} persons may still board", SeatsCapacity(refused), persons),
         _ => SeatsCapacity(refused),
     };
 
     private static string SeatsCapacity(BookingOutcome.InsufficientCapacity refused) => refused.AvailableSeats switch
     {
-        0 => $"No seats available, but {refused.Requested} requested",
-        1 => $"Only 1 seat available, but {refused.Requested} requested",
-        var n => $"Only {n} seats available, but {refused.Requested} requested",
+        0 => SiteText.T("No seats available, but {0} requested", refused.Requested),
+        1 => SiteText.T("Only 1 seat available, but {0} requested", refused.Requested),
+        var n => SiteText.T("Only {0} seats available, but {1} requested", n, refused.Requested),
     };
 
     private static string Persons(int count) => count == 1 ? "person" : "persons";
 
     public static string UnknownFare(BookingOutcome.UnknownFare refused) =>
-        $"This departure does not sell the fare \"{refused.Fare}\".";
+        SiteText.T("This departure does not sell the fare \"{0}\".", refused.Fare);
 
     public static string SeatsLeft(int available) =>
-        available == 1 ? "Only 1 seat is left." : $"Only {available} seats are left.";
+        available == 1 ? SiteText.T("Only 1 seat is left.") : SiteText.T("Only {0} seats are left.", available);
 
-    public const string SoldOut = "This departure is sold out.";
+    public static string SoldOut => SiteText.T("This departure is sold out.");
 
-    public const string NotBooked = "Your booking was not made.";
+    public static string NotBooked => SiteText.T("Your booking was not made.");
 
-    public const string Busy = "Many bookings are going through for this departure right now; nothing was booked. Please try again.";
+    public static string Busy => SiteText.T("Many bookings are going through for this departure right now; nothing was booked. Please try again.");
 
     public static string Change(ChangeOutcome outcome) => outcome.Result switch
     {

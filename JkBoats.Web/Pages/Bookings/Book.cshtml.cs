@@ -100,7 +100,7 @@ public sealed class BookModel(
 
     public decimal Total => Passengers.Rows.Sum(p => p.Fare.Price);
 
-    public PassengerRowsView PassengerRowsView => new(Passengers, Errors, NamesRequired, "2. Passengers", "Names help the crew; only yours is needed.");
+    public PassengerRowsView PassengerRowsView => new(Passengers, Errors, NamesRequired, SiteText.T("2. Passengers"), SiteText.T("Names help the crew; only yours is needed."));
 
     public bool NamesRequired => validator.AllNamesRequired;
 
@@ -168,7 +168,7 @@ public sealed class BookModel(
             }
             else if (!Errors.ContainsKey(FaresField) && Passengers.Count > Departure.AvailablePersons)
             {
-                Errors[FaresField] = [$"Only {Departure.AvailablePersons} more persons may board (infants on a lap included)."];
+                Errors[FaresField] = [SiteText.T("Only {0} more persons may board (infants on a lap included).", Departure.AvailablePersons)];
             }
             if (valid is not null && Errors.Count == 0)
             {
@@ -223,7 +223,7 @@ public sealed class BookModel(
         }
         if (!Guid.TryParse(IdempotencyKey, out var key))
         {
-            return ReviewAgain("Please check your booking and confirm it again.");
+            return ReviewAgain(SiteText.T("Please check your booking and confirm it again."));
         }
 
         var outcome = await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Web, $"web:{key}") { Language = Languages.Current }, ct);
@@ -234,12 +234,13 @@ public sealed class BookModel(
                 return this.SeeOther(Url.Page("/Bookings/Confirmation", new { id = bookingId, key = await links.ConfirmationKeyAsync(bookingId, ct) })!);
             case BookingOutcome.UnknownFare:
                 Step = BookingStep.Details;
-                Notice = $"The fares of this departure changed while you were booking. {OutcomeMessages.NotBooked} Please choose your tickets again.";
+                Notice = SiteText.T("The fares of this departure changed while you were booking. {0} Please choose your tickets again.", OutcomeMessages.NotBooked);
                 break;
             case BookingOutcome.InsufficientCapacity { AvailablePersons: { } persons } tooMany when persons < tooMany.RequestedPersons && SeatsWereEnough(tooMany):
                 Departure = Departure with { AvailablePersons = persons };
                 Step = BookingStep.Details;
-                Notice = $"Only {persons} more persons may board (infants on a lap included). {OutcomeMessages.NotBooked} Change your tickets and continue; your details are kept.";
+                Notice = SiteText.T("Only {0} more persons may board (infants on a lap included). {1} Change your tickets and continue; your details are kept.",
+                    persons, OutcomeMessages.NotBooked);
                 Errors[FaresField] = [Notice];
                 break;
             case BookingOutcome.InsufficientCapacity full:
@@ -247,12 +248,13 @@ public sealed class BookModel(
                 if (full.AvailableSeats == 0)
                 {
                     Step = BookingStep.Closed;
-                    Notice = $"Sorry, this departure sold out while you were booking. {OutcomeMessages.NotBooked}";
+                    Notice = SiteText.T("Sorry, this departure sold out while you were booking. {0}", OutcomeMessages.NotBooked);
                 }
                 else
                 {
                     Step = BookingStep.Details;
-                    Notice = $"Someone booked seats a moment ago: {OutcomeMessages.SeatsLeft(full.AvailableSeats)} Change the number of seats and continue; your details are kept.";
+                    Notice = SiteText.T("Someone booked seats a moment ago: {0} Change the number of seats and continue; your details are kept.",
+                        OutcomeMessages.SeatsLeft(full.AvailableSeats));
                     Errors[FaresField] = [OutcomeMessages.SeatsLeft(full.AvailableSeats)];
                 }
                 break;
@@ -263,10 +265,10 @@ public sealed class BookModel(
                 Notice = $"{OutcomeMessages.Closed(closed.Reason)} {OutcomeMessages.NotBooked}";
                 break;
             case BookingOutcome.IdempotencyKeyReused:
-                return ReviewAgain("Your details changed since the last try. Please check them and confirm again.");
+                return ReviewAgain(SiteText.T("Your details changed since the last try. Please check them and confirm again."));
             case BookingOutcome.Busy:
                 Step = BookingStep.Review;
-                Notice = "We are very busy right now and could not finish your booking yet. Nothing was booked. Please press Confirm booking again.";
+                Notice = SiteText.T("We are very busy right now and could not finish your booking yet. Nothing was booked. Please press Confirm booking again.");
                 break;
         }
         return this.PageOrFragment(StepPartial);
@@ -293,7 +295,8 @@ public sealed class BookModel(
     {
         var booking = validator.Validate(
             new BookingInput(id, null, FullName, Email, Phone) { Passengers = Passengers.Inputs },
-            Errors, fares: Fares.Select(f => new FareType(f.FareTypeId, f.Code, f.Name, f.Description, f.TakesSeat, f.SortOrder, true)).ToList());
+            Errors, fares: Fares.Select(f => new FareType(f.FareTypeId, f.Code, f.Name, f.Description, f.TakesSeat, f.SortOrder, true)).ToList(),
+            text: SiteText.T);
         // The passenger list's own errors belong to the tickets on this page.
         foreach (var key in Errors.Keys.Where(k => k is BookingValidator.PassengersField or BookingValidator.SeatsField).ToList())
         {
@@ -325,7 +328,7 @@ public sealed class BookModel(
             }
             else
             {
-                Errors[FaresField] = [$"Enter how many {fare.Name} tickets as a whole number from 0 to {MaxCount}."];
+                Errors[FaresField] = [SiteText.T("Enter how many {0} tickets as a whole number from 0 to {1}.", fare.Name, MaxCount)];
             }
         }
         if (!any && Seats is { } seats)
@@ -336,7 +339,7 @@ public sealed class BookModel(
             }
             else
             {
-                Errors[FaresField] = [$"Seats must be between 1 and {MaxCount}."];
+                Errors[FaresField] = [SiteText.T(BookingTexts.SeatsBetween, MaxCount)];
             }
         }
         Passengers = PassengerRows.Line(Fares, CountOf, PassengerNames, PassengerYears, PassengerNeeds, PassengerNotes, Errors);

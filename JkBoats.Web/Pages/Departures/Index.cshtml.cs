@@ -55,7 +55,7 @@ public sealed class IndexModel(DepartureRepository departures, OperatorCalendar 
             }
             else
             {
-                DateError = "Choose a date from the calendar.";
+                DateError = SiteText.T("Choose a date from the calendar.");
             }
         }
         SpanDays = Math.Clamp(Days ?? 1, 1, MaxDays);
@@ -78,7 +78,7 @@ public sealed class IndexModel(DepartureRepository departures, OperatorCalendar 
     }
 
     public string ResultsTitle => SpanDays == 1
-        ? Day == Today ? $"Today, {display.ShortDay(Day)}" : Day == Today.AddDays(1) ? $"Tomorrow, {display.ShortDay(Day)}" : display.LongDay(Day)
+        ? Day == Today ? SiteText.T("Today, {0}", display.ShortDay(Day)) : Day == Today.AddDays(1) ? SiteText.T("Tomorrow, {0}", display.ShortDay(Day)) : display.LongDay(Day)
         : $"{display.ShortDay(Day)} – {display.ShortDay(Day.AddDays(SpanDays - 1))}";
 
     public string SearchUrl(DateOnly day, int days = 1, string? destination = null) =>
@@ -95,9 +95,9 @@ public sealed class IndexModel(DepartureRepository departures, OperatorCalendar 
         var weekendDays = Today.DayOfWeek == DayOfWeek.Sunday ? 1 : 2;
         return
         [
-            new("Today", Today, 1, Day == Today && SpanDays == 1),
-            new("Tomorrow", Today.AddDays(1), 1, Day == Today.AddDays(1) && SpanDays == 1),
-            new("This weekend", saturday, weekendDays, Day == saturday && SpanDays == weekendDays),
+            new(SiteText.T("Today"), Today, 1, Day == Today && SpanDays == 1),
+            new(SiteText.T("Tomorrow"), Today.AddDays(1), 1, Day == Today.AddDays(1) && SpanDays == 1),
+            new(SiteText.T("This weekend"), saturday, weekendDays, Day == saturday && SpanDays == weekendDays),
         ];
     }
 }

@@ -43,7 +43,7 @@ public sealed class PassengerRows
                     }
                     else
                     {
-                        errors[BookingValidator.PassengerField(i, "birth_year")] = ["Enter the birth year as four digits, e.g. 2019, or leave it empty."];
+                        errors[BookingValidator.PassengerField(i, "birth_year")] = [JkBoats.Web.Infrastructure.SiteText.T("Enter the birth year as four digits, e.g. 2019, or leave it empty.")];
                     }
                 }
                 rows.Add((fare, new PassengerInput(fare.Code, At(names, i), year, At(needs, i), At(notes, i)), yearText));

@@ -1,3 +1,5 @@
+using JkBoats.Web.Infrastructure;
+
 namespace JkBoats.Web.Pages.Shared;
 
 public sealed record SeatView(Guid DepartureId, int AvailableSeats, int Capacity, bool Bookable, bool OutOfBand = false, bool Cancelled = false)
@@ -6,7 +8,7 @@ public sealed record SeatView(Guid DepartureId, int AvailableSeats, int Capacity
 
     public bool Few => AvailableSeats is > 0 and <= Display.FewSeats;
 
-    public string Text => Cancelled ? "Cancelled" : Bookable ? Display.SeatsLeft(AvailableSeats) : "Not bookable";
+    public string Text => Cancelled ? SiteText.T("Cancelled") : Bookable ? Display.SeatsLeft(AvailableSeats) : SiteText.T("Not bookable");
 
     public string BadgeClass => !Bookable || SoldOut
         ? "bg-slate-200 text-slate-700"

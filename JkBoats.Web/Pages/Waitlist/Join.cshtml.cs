@@ -41,6 +41,8 @@ public sealed class JoinModel(
 
     public Dictionary<string, string[]> Errors { get; } = [];
 
+    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
     public string? Problem { get; private set; }
 
     /// <summary>The departure has seats for the party after all: the problem comes with a button to book them.</summary>
@@ -78,7 +80,8 @@ public sealed class JoinModel(
         }
         var passengers = counts.SelectMany(c => Enumerable.Repeat(new PassengerInput(c.Key, null), c.Value)).ToList();
         var input = new BookingInput(id, null, FullName, Email, Phone) { Passengers = passengers };
-        var valid = validator.Validate(input, Errors, fares: Fares.Select(f => new FareType(f.FareTypeId, f.Code, f.Name, f.Description, f.TakesSeat, f.SortOrder, true)).ToList());
+        var valid = validator.Validate(input, Errors, fares: Fares.Select(f => new FareType(f.FareTypeId, f.Code, f.Name, f.Description, f.TakesSeat, f.SortOrder, true)).ToList(),
+            text: SiteText.T);
         foreach (var key in Errors.Keys.Where(k => k is BookingValidator.PassengersField or BookingValidator.SeatsField || k.StartsWith("passengers[", StringComparison.Ordinal)).ToList())
         {
             Errors.TryAdd(FaresField, Errors[key]);

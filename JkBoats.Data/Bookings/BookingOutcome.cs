@@ -50,7 +50,8 @@ public sealed record BookingConfirmation(
     string? Email,
     string FullName,
     string Phone,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    string Language = "en")
 {
     /// <summary>In position order; null when not loaded (rows read straight into this record).</summary>
     public IReadOnlyList<BookedPassenger>? Passengers { get; init; }

@@ -73,7 +73,7 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
         const string sql = $"""
             select bk.id as booking_id, bk.confirmation_code, bk.status, bk.departure_id, b.name as boat_name,
                    d.departure_time, d.destination, bk.seats_booked, bk.total_price, bk.email, bk.full_name,
-                   bk.phone, bk.created_at
+                   bk.phone, bk.created_at, bk.language
             from bookings bk
             join departures d on d.id = bk.departure_id
             join boats b on b.id = d.boat_id

@@ -214,7 +214,7 @@ internal static class BatchBooking
             outcomes[a.Index] = new BookingOutcome.Confirmed(new BookingConfirmation(
                 a.BookingId, a.Code, BookingStatus.Confirmed, departureId, departure.BoatName, departure.DepartureTime,
                 departure.Destination, a.Seats, a.TotalPrice, booking.Customer.Email, booking.Customer.FullName,
-                booking.Customer.Phone, createdAt)
+                booking.Customer.Phone, createdAt, Command(a).Language ?? "en")
             {
                 Passengers = a.Passengers.Select(p => new BookedPassenger(p.Position, p.Fare, p.FareName, p.TakesSeat, p.FullName, p.Price)).ToList(),
             }, Replayed: false);

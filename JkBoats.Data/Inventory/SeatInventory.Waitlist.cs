@@ -29,7 +29,11 @@ public enum WaitlistJoinResult
 }
 
 /// <summary>A request to wait for seats: the contact and the party as fare code → count.</summary>
-public sealed record WaitlistJoin(Guid DepartureId, CustomerDetails Customer, IReadOnlyDictionary<string, int> Fares);
+public sealed record WaitlistJoin(Guid DepartureId, CustomerDetails Customer, IReadOnlyDictionary<string, int> Fares)
+{
+    /// <summary>The language the customer joined in (e.g. <c>el</c>), for the offer email and the booking a claim makes; null: English.</summary>
+    public string? Language { get; init; }
+}
 
 public sealed record WaitlistJoinOutcome(WaitlistJoinResult Result, Guid? EntryId = null, int Position = 0);
 
@@ -95,8 +99,8 @@ public sealed partial class SeatInventory
                 return new WaitlistJoinOutcome(WaitlistJoinResult.SeatsAvailable);
             }
             const string insert = """
-                insert into waitlist_entries (id, departure_id, full_name, email, phone, seats, persons)
-                values (@id, @DepartureId, @FullName, @Email, @Phone, @seats, @persons);
+                insert into waitlist_entries (id, departure_id, full_name, email, phone, seats, persons, language)
+                values (@id, @DepartureId, @FullName, @Email, @Phone, @seats, @persons, @language);
                 insert into waitlist_fares (entry_id, fare_type_id, count)
                 select @id, f.fare_type_id, f.count from unnest(@fareIds, @counts) as f(fare_type_id, count) where f.count > 0;
                 """;
@@ -104,7 +108,7 @@ public sealed partial class SeatInventory
             var party = join.Fares.Where(f => f.Value > 0).ToList();
             await scope.Connection.ExecuteAsync(scope.Command(insert, new
             {
-                id, join.DepartureId, join.Customer.FullName, join.Customer.Email, join.Customer.Phone, seats, persons,
+                id, join.DepartureId, join.Customer.FullName, join.Customer.Email, join.Customer.Phone, seats, persons, language = join.Language ?? "en",
                 fareIds = party.Select(f => sold[f.Key].Id).ToArray(), counts = party.Select(f => f.Value).ToArray(),
             }));
             // Seats on sale that the queue ahead could not use may fit this party at once.
@@ -159,6 +163,7 @@ public sealed partial class SeatInventory
                 BookingChannel.Web, $"waitlist:{entryId:N}")
             {
                 Actor = "customer (waiting list)",
+                Language = entry.Language,
             };
             var pending = new PendingBooking(command, BookingCommand.Fingerprint(command.Booking), _clock.GetTimestamp());
             Guid? bookingId = null;
@@ -309,12 +314,12 @@ public sealed partial class SeatInventory
         }
         await scope.LockDeparturesAsync(departureId.Value);
         return await scope.Connection.QuerySingleAsync<LockedEntry>(scope.Command("""
-            select id, departure_id, status, seats, persons, hold_expires_at, booking_id, full_name, email, phone
+            select id, departure_id, status, seats, persons, hold_expires_at, booking_id, full_name, email, phone, language
             from waitlist_entries where id = @entryId for update
             """, new { entryId }));
     }
 
     private sealed record LockedEntry(
         Guid Id, Guid DepartureId, WaitlistStatus Status, int Seats, int Persons, DateTime? HoldExpiresAt, Guid? BookingId,
-        string FullName, string Email, string Phone);
+        string FullName, string Email, string Phone, string Language);
 }

@@ -5,11 +5,11 @@ using Npgsql;
 namespace JkBoats.Data.Waitlist;
 
 /// <summary>One waiting-list entry as its owner and the desk see it; <see cref="Position"/> counts the open entries that joined
-/// before it, itself included (0 once it is no longer waiting).</summary>
+/// before it, itself included (0 once it is no longer waiting); <see cref="Language"/> is the one it was made in, for its emails.</summary>
 public sealed record WaitlistEntry(
     Guid Id, Guid DepartureId, string Destination, DateTime DepartureTime, string BoatName, string FullName, string Email, string Phone,
     int Seats, int Persons, WaitlistStatus Status, DateTime? OfferedAt, DateTime? HoldExpiresAt, Guid? BookingId, string? RemovedBy,
-    DateTime CreatedAt, int Position, string? Party);
+    DateTime CreatedAt, int Position, string? Party, string Language = "en");
 
 /// <summary>Reads of waiting lists (changes go through <see cref="SeatInventory"/> under the departure's lock), from the primary:
 /// an entry is read right after it changed.</summary>
@@ -23,7 +23,8 @@ public sealed class WaitlistRepository(NpgsqlDataSource db)
                    where o.departure_id = w.departure_id and o.status in ('waiting', 'offered')
                      and (o.created_at, o.id) <= (w.created_at, w.id)) else 0 end as position,
                (select string_agg(f.name || ' × ' || wf.count, ', ' order by f.sort_order)
-                from waitlist_fares wf join fare_types f on f.id = wf.fare_type_id where wf.entry_id = w.id) as party
+                from waitlist_fares wf join fare_types f on f.id = wf.fare_type_id where wf.entry_id = w.id) as party,
+               w.language
         from waitlist_entries w
         join departures d on d.id = w.departure_id
         join boats b on b.id = d.boat_id

@@ -88,7 +88,7 @@ public static class BookingEndpoints
 
     private static async Task<IResult> CreateBooking(
         HttpContext http, BookingValidator validator, SeatInventory inventory, FareRepository fareTypes, OpsMetrics metrics, IOptions<JsonOptions> json,
-        CancellationToken ct)
+        IOptions<JkBoatsOptions> settings, CancellationToken ct)
     {
         if (!http.Request.HasJsonContentType())
         {
@@ -120,7 +120,8 @@ public static class BookingEndpoints
             return ApiResults.Validation(errors);
         }
 
-        var outcome = await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Api, key), ct);
+        // An API booking asks for no language: its customer's emails are in the operator's.
+        var outcome = await inventory.BookAsync(new BookingCommand(booking, BookingChannel.Api, key) { Language = Languages.Default(settings.Value.Locale) }, ct);
         switch (outcome)
         {
             case BookingOutcome.Confirmed confirmed:

@@ -23,14 +23,14 @@ public sealed class BookingEmails(
 
     private static readonly IReadOnlyDictionary<string, Template> Templates = new Dictionary<string, Template>
     {
-        [EmailKinds.BookingConfirmed] = new(b => $"Booking confirmed: {b.Code}, {b.Destination}, {b.Departure}", typeof(ConfirmedEmail), typeof(ConfirmedText)),
-        [EmailKinds.BookingCancelled] = new(b => $"Booking cancelled: {b.Code}, {b.Destination}, {b.Departure}", typeof(CancelledEmail), typeof(CancelledText), Ticket: false),
-        [EmailKinds.BookingMoved] = new(b => $"Booking moved: {b.Code}, now {b.Destination}, {b.Departure}", typeof(MovedEmail), typeof(MovedText)),
-        [EmailKinds.BookingChanged] = new(b => $"Booking changed: {b.Code}, {b.Destination}, {b.Departure}", typeof(ChangedEmail), typeof(ChangedText)),
-        [EmailKinds.BookingReminder] = new(b => $"Reminder: {b.Code}, {b.Destination}, {b.Departure}", typeof(ReminderEmail), typeof(ReminderText)),
-        [EmailKinds.WeatherChoice] = new(b => $"Departure cancelled, please choose: {b.Code}, {b.Destination}, {b.Departure}",
+        [EmailKinds.BookingConfirmed] = new(b => SiteText.T("Booking confirmed: {0}, {1}, {2}", b.Code, b.Destination, b.Departure), typeof(ConfirmedEmail), typeof(ConfirmedText)),
+        [EmailKinds.BookingCancelled] = new(b => SiteText.T("Booking cancelled: {0}, {1}, {2}", b.Code, b.Destination, b.Departure), typeof(CancelledEmail), typeof(CancelledText), Ticket: false),
+        [EmailKinds.BookingMoved] = new(b => SiteText.T("Booking moved: {0}, now {1}, {2}", b.Code, b.Destination, b.Departure), typeof(MovedEmail), typeof(MovedText)),
+        [EmailKinds.BookingChanged] = new(b => SiteText.T("Booking changed: {0}, {1}, {2}", b.Code, b.Destination, b.Departure), typeof(ChangedEmail), typeof(ChangedText)),
+        [EmailKinds.BookingReminder] = new(b => SiteText.T("Reminder: {0}, {1}, {2}", b.Code, b.Destination, b.Departure), typeof(ReminderEmail), typeof(ReminderText)),
+        [EmailKinds.WeatherChoice] = new(b => SiteText.T("Departure cancelled, please choose: {0}, {1}, {2}", b.Code, b.Destination, b.Departure),
             typeof(WeatherChoiceEmail), typeof(WeatherChoiceText), Ticket: false),
-        [EmailKinds.DepartureChanged] = new(b => $"Departure changed: {b.Code}, {b.Destination}, now {b.Departure}", typeof(DepartureChangedEmail), typeof(DepartureChangedText)),
+        [EmailKinds.DepartureChanged] = new(b => SiteText.T("Departure changed: {0}, {1}, now {2}", b.Code, b.Destination, b.Departure), typeof(DepartureChangedEmail), typeof(DepartureChangedText)),
     };
 
     /// <summary>Names the outbox kind on every message built here, the booking emails' and the waiting-list offer's alike.</summary>
@@ -47,6 +47,8 @@ public sealed class BookingEmails(
         var template = Templates.GetValueOrDefault(email.Kind) ?? throw new UnsendableEmailException($"No template for email kind {email.Kind}");
         var booking = (email.BookingId is { } bookingId ? await bookings.GetAsync(bookingId, ct) : null)
             ?? throw new UnsendableEmailException("The booking no longer exists");
+        // Everything written from here on (texts, days, money, the calendar file) is in the booking's language.
+        using var language = EmailLanguage.Use(booking.Language);
         var changes = email.Kind switch
         {
             EmailKinds.BookingReminder => StillDue(booking, OutboxPayload.Read<ReminderPayload>(email.Payload)),
@@ -68,7 +70,7 @@ public sealed class BookingEmails(
         };
         if (weather is not null && booking.Status == BookingStatus.Confirmed)
         {
-            model = model with { State = "Departure cancelled: waiting for your choice" };
+            model = model with { State = SiteText.T("Departure cancelled: waiting for your choice") };
         }
 
         var message = new MimeMessage
@@ -154,14 +156,15 @@ public sealed class BookingEmails(
             Total: display.Price(booking.TotalPrice),
             ManageUrl: manage.AbsoluteUri,
             BookUrl: new Uri(manage, "/").AbsoluteUri,
-            Reason: string.IsNullOrWhiteSpace(reason) ? "not given" : reason)
+            Reason: booking.Cancellation?.ByCustomer == true ? SiteText.T("Cancelled by the customer online")
+                : string.IsNullOrWhiteSpace(reason) ? SiteText.T("not given") : reason)
         {
             Operator = company,
-            Payment = balance is null ? "pay at the desk or on boarding" : display.CustomerBalance(balance),
-            State = booking.Status == BookingStatus.Confirmed ? "Confirmed" : "Cancelled",
+            Payment = balance is null ? SiteText.T("pay at the desk or on boarding") : display.CustomerBalance(balance),
+            State = booking.Status == BookingStatus.Confirmed ? SiteText.T("Confirmed") : SiteText.T("Cancelled"),
             CancelledByCustomer = booking.Cancellation?.ByCustomer == true,
             Passengers = (booking.Passengers ?? [])
-                .Select(p => $"{Display.PassengerName(p, booking.FullName)}, {p.FareName}{(p.TakesSeat ? "" : " (on a lap)")}, {display.PriceOrFree(p.Price)}")
+                .Select(p => $"{Display.PassengerName(p, booking.FullName)}, {(p.TakesSeat ? p.FareName : SiteText.T("{0} (on a lap)", p.FareName))}, {display.PriceOrFree(p.Price)}")
                 .ToList(),
         };
     }

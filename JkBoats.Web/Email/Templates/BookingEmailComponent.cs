@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using JkBoats.Data.Operator;
 using JkBoats.Web.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -49,10 +50,37 @@ public sealed record BookingEmailModel(
     public string? DefaultAction { get; init; }
 }
 
-public sealed record ChangedValue(string Label, string Old, string New);
+/// <param name="Field">"Departure", "Boat" or "Destination": which value changed (the email writes its label in the booking's language).</param>
+public sealed record ChangedValue(string Field, string Old, string New);
 
 public abstract class BookingEmailComponent : ComponentBase
 {
     [Parameter, EditorRequired]
     public BookingEmailModel Booking { get; set; } = default!;
+}
+
+/// <summary>The pieces the translated templates share: a sentence whose placeholders are markup, and the text part's aligned labels.</summary>
+public static partial class EmailText
+{
+    /// <summary>A translated sentence whose <c>{0}</c>, <c>{1}</c>… are markup (a time in bold, a link), so the translation can put
+    /// them where its grammar wants them; the words around them are encoded as text.</summary>
+    public static RenderFragment Sentence(string format, params RenderFragment[] parts) => builder =>
+    {
+        var at = 0;
+        foreach (Match placeholder in Placeholder().Matches(format))
+        {
+            builder.AddContent(0, format[at..placeholder.Index]);
+            builder.AddContent(1, parts[int.Parse(placeholder.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)]);
+            at = placeholder.Index + placeholder.Length;
+        }
+        builder.AddContent(2, format[at..]);
+    };
+
+    /// <summary>"Status:       ": a text part's label padded so the values line up (at least one space after a long one).</summary>
+    public static string Label(string label) => label.Length >= LabelWidth ? label + " " : label.PadRight(LabelWidth);
+
+    private const int LabelWidth = 14;
+
+    [GeneratedRegex(@"\{(\d+)\}")]
+    private static partial Regex Placeholder();
 }

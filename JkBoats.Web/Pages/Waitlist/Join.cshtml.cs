@@ -92,7 +92,7 @@ public sealed class JoinModel(
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        var outcome = await inventory.JoinWaitlistAsync(new WaitlistJoin(id, valid.Customer, counts), ct);
+        var outcome = await inventory.JoinWaitlistAsync(new WaitlistJoin(id, valid.Customer, counts) { Language = Languages.Current }, ct);
         switch (outcome.Result)
         {
             case WaitlistJoinResult.Joined:

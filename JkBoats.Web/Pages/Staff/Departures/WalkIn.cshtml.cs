@@ -15,7 +15,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace JkBoats.Web.Pages.Staff.Departures;
 
 public sealed class WalkInModel(
-    DeskRepository desk, FareRepository fareRepository, BookingValidator validator, SeatInventory inventory, OperatorCalendar calendar, OpsMetrics metrics)
+    DeskRepository desk, FareRepository fareRepository, BookingValidator validator, SeatInventory inventory, OperatorCalendar calendar, OpsMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<JkBoatsOptions> settings)
     : PageModel
 {
     public BoardRow Departure { get; private set; } = null!;
@@ -131,7 +132,8 @@ public sealed class WalkInModel(
             return Page();
         }
         var key = IdempotencyKey is { Length: > 0 and <= 100 } ? "desk-" + IdempotencyKey : null;
-        var command = new BookingCommand(booking, BookingChannel.Desk, key);
+        // The customer's emails are in the operator's language: the desk page asks for none.
+        var command = new BookingCommand(booking, BookingChannel.Desk, key) { Language = Languages.Default(settings.Value.Locale) };
         switch (await inventory.BookAsync(command with { PaymentMethod = string.IsNullOrEmpty(PaymentMethod) ? null : PaymentMethod, Actor = User.Actor() }, ct))
         {
             case BookingOutcome.Confirmed confirmed:

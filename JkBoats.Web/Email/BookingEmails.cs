@@ -16,7 +16,8 @@ public sealed class UnsendableEmailException(string reason) : Exception(reason);
 
 public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
-    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails, PaymentRepository payments, Display display)
+    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails, PaymentRepository payments, Display display,
+    JkBoats.Data.Content.ContentRepository content)
 {
     /// <param name="Ticket">The email carries the booking as a ticket (QR code and calendar file) while it is confirmed.</param>
     private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text, bool Ticket = true);
@@ -47,6 +48,8 @@ public sealed class BookingEmails(
         var template = Templates.GetValueOrDefault(email.Kind) ?? throw new UnsendableEmailException($"No template for email kind {email.Kind}");
         var booking = (email.BookingId is { } bookingId ? await bookings.GetAsync(bookingId, ct) : null)
             ?? throw new UnsendableEmailException("The booking no longer exists");
+        // The operator's texts in the email's language (the UI culture it is written in), falling back to the default's.
+        booking = (await content.ForAsync(JkBoats.Web.Infrastructure.Languages.Current, ct)).Apply(booking);
         var changes = email.Kind switch
         {
             EmailKinds.BookingReminder => StillDue(booking, OutboxPayload.Read<ReminderPayload>(email.Payload)),
@@ -138,7 +141,7 @@ public sealed class BookingEmails(
     private async Task<BookingEmailModel> ModelAsync(BookingConfirmation booking, string? reason, CancellationToken ct)
     {
         var departs = calendar.ToLocal(booking.DepartureTime);
-        var company = await operatorDetails.CurrentAsync(ct);
+        var company = await operatorDetails.CurrentAsync(JkBoats.Web.Infrastructure.Languages.Current, ct);
         var arriveBefore = company.ArriveBefore;
         var manage = await manageLinks.UrlForAsync(booking.BookingId, ct);
         var balance = await payments.BalanceAsync(booking.BookingId, ct);

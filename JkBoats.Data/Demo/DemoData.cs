@@ -53,7 +53,7 @@ public sealed class DemoData(
         ("adult", "el", "Ενήλικας", "13 ετών και άνω"), ("adult", "fr", "Adulte", "13 ans et plus"),
         ("child", "el", "Παιδί", "4 έως 12 ετών"), ("child", "fr", "Enfant", "De 4 à 12 ans"),
         ("senior", "el", "Ηλικιωμένος", "65 ετών και άνω"), ("senior", "fr", "Senior", "65 ans et plus"),
-        ("infant", "el", "Βρέφος", "Κάτω των 4 ετών, στην αγκαλιά, χωρίς θέση"), ("infant", "fr", "Bébé", "Moins de 4 ans, sur les genoux, sans siège"),
+        ("infant", "el", "Βρέφος", "Κάτω των 4 ετών"), ("infant", "fr", "Bébé", "Moins de 4 ans"),
     ];
 
     /// <summary>The pier, hours and cancellation policy in Greek and French (the demo's operator is the configuration's).</summary>

@@ -169,6 +169,15 @@ public sealed class OperatorContentLanguageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_database_that_cannot_be_reached_gives_the_default_texts_instead_of_failing_the_page()
+    {
+        await using var unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=1");
+        var content = new JkBoats.Data.Content.ContentRepository(unreachable, Microsoft.Extensions.Logging.Abstractions.NullLogger<JkBoats.Data.Content.ContentRepository>.Instance);
+        var greek = await content.ForAsync("el");
+        Assert.Equal((Bay, (string?)null, "Adult"), (greek.Destination(Bay), greek.DestinationDescription(Bay), greek.FareName("adult", "Adult")));
+    }
+
+    [Fact]
     public async Task A_destination_is_found_by_its_name_in_any_language_and_shown_in_the_visitors()
     {
         using var greek = await VisitorAsync("el");

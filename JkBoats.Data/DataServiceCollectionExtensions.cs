@@ -49,6 +49,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<SeatInvariantWatchdog>();
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<OperatorRepository>();
+        services.AddSingleton<Content.ContentRepository>();
         services.AddSingleton<Payments.PaymentRepository>();
         services.AddSingleton<ReportRepository>();
         services.AddSingleton<TillRepository>();

@@ -61,12 +61,13 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
 
     private const int MaxLookupResults = 100;
 
-    /// <summary>Bookings made with this (normalised) email: upcoming first by departure, then past, latest first.</summary>
-    public Task<IReadOnlyList<BookingSummary>> FindByEmailAsync(string email, DateTime nowUtc, CancellationToken ct) =>
-        FindAsync(email, phone: null, nowUtc, ct);
+    /// <summary>Bookings made with this (normalised) email: upcoming first by departure, then past, latest first; destination and
+    /// fare names in <paramref name="language"/> where the operator gave them.</summary>
+    public Task<IReadOnlyList<BookingSummary>> FindByEmailAsync(string email, DateTime nowUtc, CancellationToken ct, string? language = null) =>
+        FindAsync(email, phone: null, nowUtc, language, ct);
 
-    public Task<IReadOnlyList<BookingSummary>> FindByPhoneAsync(string phone, DateTime nowUtc, CancellationToken ct) =>
-        FindAsync(email: null, phone, nowUtc, ct);
+    public Task<IReadOnlyList<BookingSummary>> FindByPhoneAsync(string phone, DateTime nowUtc, CancellationToken ct, string? language = null) =>
+        FindAsync(email: null, phone, nowUtc, language, ct);
 
     public async Task<BookingConfirmation?> GetAsync(Guid bookingId, CancellationToken ct)
     {
@@ -121,11 +122,14 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
         return (await connection.QueryAsync<MoveOption>(new CommandDefinition(sql, new { bookingId, afterUtc, limit }, cancellationToken: ct))).AsList();
     }
 
-    /// <summary>"Adult × 2, Child × 1": the passengers of a booking counted per fare, without names.</summary>
+    /// <summary>"Adult × 2, Child × 1": the passengers of a booking counted per fare, without names, in the language <c>@language</c>
+    /// where the fare has a name in it.</summary>
     internal const string FareCountsSql = """
         (select string_agg(c.name || ' × ' || c.n, ', ' order by c.sort_order)
-         from (select f.name, f.sort_order, count(*) as n from passengers p join fare_types f on f.id = p.fare_type_id
-               where p.booking_id = bk.id group by f.name, f.sort_order) c)
+         from (select coalesce(nullif(t.name, ''), f.name) as name, f.sort_order, count(*) as n
+               from passengers p join fare_types f on f.id = p.fare_type_id
+               left join fare_type_texts t on t.fare_type_id = f.id and t.language = @language
+               where p.booking_id = bk.id group by 1, f.sort_order) c)
         """;
 
     public async Task<string?> CancellationReasonAsync(Guid bookingId, CancellationToken ct)
@@ -135,14 +139,16 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
             $"select cancellation_reason from bookings where id = @bookingId and status = '{StatusSql.Cancelled}'", new { bookingId }, cancellationToken: ct));
     }
 
-    private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, CancellationToken ct)
+    private async Task<IReadOnlyList<BookingSummary>> FindAsync(string? email, string? phone, DateTime nowUtc, string? language, CancellationToken ct)
     {
         const string sql = $"""
-            select bk.id as booking_id, bk.confirmation_code as masked_code, d.departure_time, d.destination, b.name as boat_name,
+            select bk.id as booking_id, bk.confirmation_code as masked_code, d.departure_time,
+                   coalesce(nullif(dt.name, ''), d.destination) as destination, b.name as boat_name,
                    bk.seats_booked, bk.total_price, bk.status, bk.created_at, {FareCountsSql} as fare_counts
             from bookings bk
             join departures d on d.id = bk.departure_id
             join boats b on b.id = d.boat_id
+            left join destination_texts dt on lower(dt.destination) = lower(d.destination) and dt.language = @language
             where (@email::text is null or lower(bk.email) = lower(@email::text))
               and (@phone::text is null or bk.phone = @phone::text)
             order by (d.departure_time < @nowUtc),
@@ -151,7 +157,7 @@ public sealed class BookingRepository(NpgsqlDataSource db, ReadDataSource read)
             limit @limit
             """;
         return await read.ReadAsync<IReadOnlyList<BookingSummary>>(async connection => (await connection.QueryAsync<BookingSummary>(
-            new CommandDefinition(sql, new { email, phone, nowUtc, limit = MaxLookupResults }, cancellationToken: ct)))
+            new CommandDefinition(sql, new { email, phone, nowUtc, language, limit = MaxLookupResults }, cancellationToken: ct)))
             .Select(row => row with { MaskedCode = ConfirmationCode.Mask(row.MaskedCode) }).ToList(), ct);
     }
 }

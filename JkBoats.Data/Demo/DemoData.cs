@@ -7,7 +7,9 @@ using Npgsql;
 namespace JkBoats.Data.Demo;
 
 /// <summary>Boats, two weeks of departures and a few bookings for trying the app. Safe to run again.</summary>
-public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, OperatorCalendar calendar, ILogger<DemoData> log)
+public sealed class DemoData(
+    NpgsqlDataSource db, SeatInventory inventory, OperatorCalendar calendar, ILogger<DemoData> log,
+    Microsoft.Extensions.Options.IOptions<JkBoatsOptions> settings)
 {
     public const int Days = 14;
 
@@ -31,6 +33,83 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
         new(new TimeOnly(16, 30), CoralQueen, "Island Paradise", 45.00m, -1),
         new(new TimeOnly(18, 0), SunsetRunner, "Coral Bay", 28.00m, 0),
     ];
+
+    /// <summary>The demo destinations' descriptions, and their names and descriptions in Greek and French.</summary>
+    private static readonly (string Destination, string Description, string GreekName, string Greek, string FrenchName, string French)[] DestinationTexts =
+    [
+        ("Island Paradise", "A long sandy beach with shady tavernas, a short walk from the jetty. Bring a towel and sun cream.",
+            "Νησί του Παραδείσου", "Μεγάλη αμμουδιά με σκιερές ταβέρνες, λίγα βήματα από την προβλήτα. Πάρτε μαζί σας πετσέτα και αντηλιακό.",
+            "Île Paradis", "Une longue plage de sable et des tavernes ombragées, à deux pas de l'embarcadère. Prévoyez serviette et crème solaire."),
+        ("Coral Bay", "Clear, calm water over the reef: the best snorkelling of the trip. Masks are lent on board.",
+            "Κοραλλένιος Κόλπος", "Καθαρά, ήρεμα νερά πάνω από τον ύφαλο: το καλύτερο σημείο για κολύμπι με μάσκα. Οι μάσκες δανείζονται στο σκάφος.",
+            "Baie de Corail", "Une eau claire et calme au-dessus du récif : le meilleur snorkeling de la sortie. Masques prêtés à bord."),
+        ("Turtle Cove", "A quiet cove where sea turtles feed in the morning. A small boat with few seats: book early.",
+            "Όρμος των Χελωνών", "Ένας ήσυχος όρμος όπου οι θαλάσσιες χελώνες τρέφονται το πρωί. Μικρό σκάφος με λίγες θέσεις: κλείστε νωρίς.",
+            "Crique aux Tortues", "Une crique paisible où les tortues de mer viennent se nourrir le matin. Petit bateau, peu de places : réservez tôt."),
+    ];
+
+    private static readonly (string Code, string Language, string Name, string Description)[] FareTexts =
+    [
+        ("adult", "el", "Ενήλικας", "13 ετών και άνω"), ("adult", "fr", "Adulte", "13 ans et plus"),
+        ("child", "el", "Παιδί", "4 έως 12 ετών"), ("child", "fr", "Enfant", "De 4 à 12 ans"),
+        ("senior", "el", "Ηλικιωμένος", "65 ετών και άνω"), ("senior", "fr", "Senior", "65 ans et plus"),
+        ("infant", "el", "Βρέφος", "Κάτω των 4 ετών"), ("infant", "fr", "Bébé", "Moins de 4 ans"),
+    ];
+
+    /// <summary>The pier, hours and cancellation policy in Greek and French (the demo's operator is the configuration's).</summary>
+    private (string Language, string Pier, string Hours, string Policy)[] OperatorTexts()
+    {
+        var hours = (int)settings.Value.CustomerCancelCutoff.TotalHours;
+        return
+        [
+            ("el", "Προβλήτα 3, Οδός Λιμανιού", "Καθημερινά 7:30–19:00",
+                $"Δωρεάν ακύρωση online έως {hours} ώρες πριν από την αναχώρηση· μετά, τηλεφωνήστε στο γκισέ."),
+            ("fr", "Quai 3, route du Port", "Tous les jours 7h30–19h00",
+                $"Annulation gratuite en ligne jusqu'à {hours} heures avant le départ ; ensuite, appelez le guichet."),
+        ];
+    }
+
+    /// <summary>The texts above, where an admin has not written others.</summary>
+    private async Task SeedTextsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        const string sql = """
+            insert into destination_details (destination, description, updated_by)
+            select d, t, 'demo' from unnest(@destinations::text[], @descriptions::text[]) as x(d, t)
+            on conflict ((lower(destination))) do nothing;
+            insert into destination_texts (destination, language, name, description, updated_by)
+            select d, l, n, t, 'demo' from unnest(@textDestinations::text[], @textLanguages::text[], @textNames::text[], @texts::text[]) as x(d, l, n, t)
+            on conflict ((lower(destination)), language) do nothing;
+            insert into fare_type_texts (fare_type_id, language, name, description, updated_by)
+            select f.id, x.l, x.n, x.t, 'demo' from unnest(@fareCodes::text[], @fareLanguages::text[], @fareNames::text[], @fareDescriptions::text[]) as x(c, l, n, t)
+            join fare_types f on f.code = x.c
+            on conflict (fare_type_id, language) do nothing;
+            insert into operator_texts (language, pier_address, opening_hours, cancellation_policy, updated_by)
+            select l, p, h, c, 'demo' from unnest(@operatorLanguages::text[], @piers::text[], @hours::text[], @policies::text[]) as x(l, p, h, c)
+            on conflict (language) do nothing;
+            """;
+        var texts = DestinationTexts.SelectMany(d => new (string Destination, string Language, string Name, string Text)[]
+            {
+                (d.Destination, "el", d.GreekName, d.Greek), (d.Destination, "fr", d.FrenchName, d.French),
+            }).ToList();
+        var operatorTexts = OperatorTexts();
+        await connection.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            destinations = DestinationTexts.Select(d => d.Destination).ToArray(),
+            descriptions = DestinationTexts.Select(d => d.Description).ToArray(),
+            textDestinations = texts.Select(t => t.Destination).ToArray(),
+            textLanguages = texts.Select(t => t.Language).ToArray(),
+            textNames = texts.Select(t => t.Name).ToArray(),
+            texts = texts.Select(t => t.Text).ToArray(),
+            fareCodes = FareTexts.Select(f => f.Code).ToArray(),
+            fareLanguages = FareTexts.Select(f => f.Language).ToArray(),
+            fareNames = FareTexts.Select(f => f.Name).ToArray(),
+            fareDescriptions = FareTexts.Select(f => f.Description).ToArray(),
+            operatorLanguages = operatorTexts.Select(o => o.Language).ToArray(),
+            piers = operatorTexts.Select(o => o.Pier).ToArray(),
+            hours = operatorTexts.Select(o => o.Hours).ToArray(),
+            policies = operatorTexts.Select(o => o.Policy).ToArray(),
+        }, tx, cancellationToken: ct));
+    }
 
     public async Task SeedAsync(CancellationToken ct)
     {
@@ -60,6 +139,8 @@ public sealed class DemoData(NpgsqlDataSource db, SeatInventory inventory, Opera
             {
                 await connection.ExecuteAsync(new CommandDefinition(priceList, new { trip.Destination, trip.Price }, tx, cancellationToken: ct));
             }
+
+            await SeedTextsAsync(connection, tx, ct);
 
             const string insertDeparture = """
                 insert into departures (boat_id, departure_time, destination, price_per_seat, capacity, available_seats)

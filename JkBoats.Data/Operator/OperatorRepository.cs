@@ -10,7 +10,7 @@ namespace JkBoats.Data.Operator;
 /// database falls back to the last known details instead of failing the page that shows them.</summary>
 public sealed class OperatorRepository(
     NpgsqlDataSource db, IOptions<OperatorOptions> defaults, IOptions<JkBoatsOptions> settings, ILogger<OperatorRepository> log,
-    TimeProvider? clock = null)
+    Content.ContentRepository content, TimeProvider? clock = null)
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(15);
 
@@ -60,6 +60,11 @@ public sealed class OperatorRepository(
     }
 
     private int _refreshing;
+
+    /// <summary>The details with the pier address, opening hours and cancellation policy in <paramref name="language"/> where the
+    /// admins gave them (the others as they are).</summary>
+    public async Task<OperatorDetails> CurrentAsync(string? language, CancellationToken ct = default) =>
+        (await content.ForAsync(language, ct)).Apply(await CurrentAsync(ct));
 
     private async Task<OperatorDetails> ReadAsync(CancellationToken ct)
     {

@@ -16,7 +16,8 @@ public sealed class UnsendableEmailException(string reason) : Exception(reason);
 
 public sealed class BookingEmails(
     BookingRepository bookings, ManageLinks manageLinks, OperatorCalendar calendar, EmailRenderer renderer,
-    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails, PaymentRepository payments, Display display)
+    OperatorRepository operatorDetails, IOptions<EmailOptions> options, WaitlistEmails waitlistEmails, PaymentRepository payments, Display display,
+    JkBoats.Data.Content.ContentRepository content)
 {
     /// <param name="Ticket">The email carries the booking as a ticket (QR code and calendar file) while it is confirmed.</param>
     private sealed record Template(Func<BookingEmailModel, string> Subject, Type Html, Type Text, bool Ticket = true);
@@ -47,8 +48,10 @@ public sealed class BookingEmails(
         var template = Templates.GetValueOrDefault(email.Kind) ?? throw new UnsendableEmailException($"No template for email kind {email.Kind}");
         var booking = (email.BookingId is { } bookingId ? await bookings.GetAsync(bookingId, ct) : null)
             ?? throw new UnsendableEmailException("The booking no longer exists");
-        // Everything written from here on (texts, days, money, the calendar file) is in the booking's language.
+        // Everything written from here on (texts, days, money, the calendar file) is in the booking's language,
+        // the operator's texts too, falling back to the default language's.
         using var language = EmailLanguage.Use(booking.Language);
+        booking = (await content.ForAsync(JkBoats.Web.Infrastructure.Languages.Current, ct)).Apply(booking);
         var changes = email.Kind switch
         {
             EmailKinds.BookingReminder => StillDue(booking, OutboxPayload.Read<ReminderPayload>(email.Payload)),
@@ -140,7 +143,7 @@ public sealed class BookingEmails(
     private async Task<BookingEmailModel> ModelAsync(BookingConfirmation booking, string? reason, CancellationToken ct)
     {
         var departs = calendar.ToLocal(booking.DepartureTime);
-        var company = await operatorDetails.CurrentAsync(ct);
+        var company = await operatorDetails.CurrentAsync(JkBoats.Web.Infrastructure.Languages.Current, ct);
         var arriveBefore = company.ArriveBefore;
         var manage = await manageLinks.UrlForAsync(booking.BookingId, ct);
         var balance = await payments.BalanceAsync(booking.BookingId, ct);

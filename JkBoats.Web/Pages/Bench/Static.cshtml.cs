@@ -31,7 +31,7 @@ public sealed class StaticModel(IConfiguration configuration, OperatorCalendar c
         var departures = Trips.Select((t, i) => new DepartureListing(
             new Guid(i + 1, 0, 0, new byte[8]), new Guid(0, (short)(i + 1), 0, new byte[8]), $"Bench Boat {i + 1}", t.Capacity, t.Available, t.HasAc, 25.00m,
             calendar.LocalToUtc(day.ToDateTime(new TimeOnly(t.Hour, t.Minute))), "Hydra", DepartureStatus.Scheduled, t.Capacity, t.Available)).ToList();
-        Listing = new IndexModel(departures: null!, calendar, display) { Destination = "Hydra", Date = day.ToString("yyyy-MM-dd"), PageContext = PageContext, Url = Url };
+        Listing = new IndexModel(departures: null!, content: null!, calendar, display) { Destination = "Hydra", Date = day.ToString("yyyy-MM-dd"), PageContext = PageContext, Url = Url };
         // IndexModel fills these only from the database in OnGetAsync (private setters); set them the same way, from memory.
         Set(nameof(IndexModel.Today), calendar.Today);
         Set(nameof(IndexModel.Day), day);

@@ -25,7 +25,7 @@ public enum BookingStep
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class BookModel(
     DepartureRepository departures, FareRepository fares, SeatInventory inventory, BookingValidator validator, ManageLinks links,
-    OperatorCalendar calendar, OpsMetrics metrics)
+    OperatorCalendar calendar, OpsMetrics metrics, JkBoats.Data.Content.ContentRepository content)
     : PageModel
 {
     /// <summary>The adults of a form from before fares (a plain seat count); <see cref="FareCounts"/> wins when both are sent.</summary>
@@ -352,8 +352,9 @@ public sealed class BookModel(
         {
             return false;
         }
-        Departure = departure;
-        Fares = (await fares.DepartureFaresAsync([id], ct, ReadFrom.Primary))[id].ToList();
+        var texts = await content.ForAsync(Languages.Current, ct);
+        Departure = texts.Apply(departure);
+        Fares = (await fares.DepartureFaresAsync([id], ct, ReadFrom.Primary))[id].Select(texts.Apply).ToList();
         ReadPassengers();
         LocalTime = calendar.ToLocal(departure.DepartureTime);
         if (!judgeBookable)

@@ -16,7 +16,7 @@ namespace JkBoats.Web.Pages.Bookings;
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
 public sealed class ConfirmationModel(
     BookingRepository bookings, ManageLinks links, OperatorCalendar calendar, OperatorRepository operatorDetails, IOptions<EmailOptions> emailOptions,
-    PaymentRepository payments)
+    PaymentRepository payments, JkBoats.Data.Content.ContentRepository content)
     : PageModel
 {
     public Balance Balance { get; private set; } = new(0, 0, 0);
@@ -50,9 +50,9 @@ public sealed class ConfirmationModel(
         {
             return NotFound();
         }
-        Booking = booking;
+        Booking = (await content.ForAsync(Languages.Current, ct)).Apply(booking);
         LocalTime = calendar.ToLocal(booking.DepartureTime);
-        Operator = await operatorDetails.CurrentAsync(ct);
+        Operator = await operatorDetails.CurrentAsync(Languages.Current, ct);
         Balance = await payments.BalanceAsync(booking.BookingId, ct) ?? Balance;
         WeatherChoice = booking.Status == BookingStatus.Confirmed ? await bookings.WeatherChoiceAsync(booking.BookingId, calendar.UtcNow, ct) : null;
         if (WeatherChoice is not null)

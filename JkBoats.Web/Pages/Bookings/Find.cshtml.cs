@@ -47,8 +47,8 @@ public sealed class FindModel(BookingRepository bookings, BookingValidator valid
         else
         {
             Results = byEmail
-                ? await bookings.FindByEmailAsync(normalized, calendar.UtcNow, ct)
-                : await bookings.FindByPhoneAsync(normalized, calendar.UtcNow, ct);
+                ? await bookings.FindByEmailAsync(normalized, calendar.UtcNow, ct, Languages.Current)
+                : await bookings.FindByPhoneAsync(normalized, calendar.UtcNow, ct, Languages.Current);
         }
         return this.PageOrFragment("_Lookup");
     }

@@ -18,7 +18,7 @@ namespace JkBoats.Web.Pages.Bookings;
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class ManageModel(
     ManageLinks links, BookingRepository bookings, SeatInventory inventory, OperatorCalendar calendar, IOptions<JkBoatsOptions> options,
-    OperatorRepository operatorDetails, PaymentRepository payments, Display display)
+    OperatorRepository operatorDetails, PaymentRepository payments, Display display, JkBoats.Data.Content.ContentRepository content)
     : PageModel
 {
     public OperatorDetails Operator { get; private set; } = null!;
@@ -285,12 +285,14 @@ public sealed class ManageModel(
         {
             return false;
         }
-        Booking = booking;
+        var texts = await content.ForAsync(JkBoats.Web.Infrastructure.Languages.Current, ct);
+        Booking = texts.Apply(booking);
         LocalDeparture = calendar.ToLocal(booking.DepartureTime);
         ConfirmationKey = await links.ConfirmationKeyAsync(booking.BookingId, ct);
-        Operator = await operatorDetails.CurrentAsync(ct);
+        Operator = await operatorDetails.CurrentAsync(JkBoats.Web.Infrastructure.Languages.Current, ct);
         Balance = await payments.BalanceAsync(booking.BookingId, ct) ?? Balance;
         WeatherChoice = booking.Status == BookingStatus.Confirmed ? await bookings.WeatherChoiceAsync(booking.BookingId, calendar.UtcNow, ct) : null;
+        WeatherChoice = WeatherChoice is null ? null : texts.Apply(WeatherChoice);
         if (CanChange)
         {
             MoveOptions = await bookings.MoveOptionsAsync(booking.BookingId, calendar.UtcNow + Cutoff, 12, ct);

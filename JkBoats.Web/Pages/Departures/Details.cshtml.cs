@@ -1,16 +1,23 @@
 using JkBoats.Data;
+using JkBoats.Data.Content;
 using JkBoats.Data.Departures;
+using JkBoats.Web.Infrastructure;
 using JkBoats.Web.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JkBoats.Web.Pages.Departures;
 
-public sealed class DetailsModel(DepartureRepository departures, OperatorCalendar calendar) : PageModel
+public sealed class DetailsModel(DepartureRepository departures, ContentRepository content, OperatorCalendar calendar) : PageModel
 {
     public DepartureListing Departure { get; private set; } = null!;
 
     public DateTime LocalTime { get; private set; }
+
+    /// <summary>The destination's description in the visitor's language (else the default language's), or null.</summary>
+    public string? Description { get; private set; }
+
+    private string _destination = "";
 
     public SeatView Seats { get; private set; } = null!;
 
@@ -33,7 +40,7 @@ public sealed class DetailsModel(DepartureRepository departures, OperatorCalenda
         if (Cancelled)
         {
             CancellationReason = await departures.CancellationReasonAsync(id, ct);
-            Alternatives = await departures.NextToAsync(Departure.Destination, calendar.UtcNow, id, 3, ct);
+            Alternatives = await departures.NextToAsync(_destination, calendar.UtcNow, id, 3, ct);
         }
         return Page();
     }
@@ -55,7 +62,10 @@ public sealed class DetailsModel(DepartureRepository departures, OperatorCalenda
         {
             return false;
         }
-        Departure = departure;
+        var texts = await content.ForAsync(Languages.Current, ct);
+        _destination = departure.Destination;
+        Description = texts.DestinationDescription(departure.Destination);
+        Departure = texts.Apply(departure);
         LocalTime = calendar.ToLocal(departure.DepartureTime);
         Seats = new SeatView(departure.DepartureId, departure.AvailableSeats, departure.Capacity,
             departure.IsBookable(calendar.UtcNow), Cancelled: departure.Status == DepartureStatus.Cancelled);

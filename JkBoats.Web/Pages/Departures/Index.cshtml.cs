@@ -1,5 +1,6 @@
 using System.Globalization;
 using JkBoats.Data;
+using JkBoats.Data.Content;
 using JkBoats.Data.Departures;
 using JkBoats.Web.Pages.Shared;
 using JkBoats.Web.Infrastructure;
@@ -12,7 +13,7 @@ namespace JkBoats.Web.Pages.Departures;
 public sealed record QuickPick(string Label, DateOnly Day, int Days, bool Current);
 
 [OutputCache(PolicyName = ListingCache.Policy)]
-public sealed class IndexModel(DepartureRepository departures, OperatorCalendar calendar, Display display) : PageModel
+public sealed class IndexModel(DepartureRepository departures, ContentRepository content, OperatorCalendar calendar, Display display) : PageModel
 {
     public const int MaxDays = 7;
 
@@ -63,16 +64,22 @@ public sealed class IndexModel(DepartureRepository departures, OperatorCalendar 
         Destination = Destination is null ? null : PlainText.ForSearch(Destination);
         Destination = string.IsNullOrWhiteSpace(Destination) ? null : Destination.Trim();
 
+        // Destinations are searched by their own names and shown in the visitor's language; a name in any language finds them.
+        var texts = await content.ForAsync(Languages.Current, ct);
+        Destination = Destination is null ? null : texts.DefaultDestination(Destination);
+
         var now = calendar.UtcNow;
         var fromUtc = calendar.StartOfDayUtc(Day);
         var toUtc = calendar.StartOfDayUtc(Day.AddDays(SpanDays));
-        Destinations = await departures.ListDestinationsAsync(now, ct);
-        Departures = await departures.SearchAsync(new DepartureSearch(Destination, fromUtc < now ? now : fromUtc, toUtc), ct);
+        Destinations = (await departures.ListDestinationsAsync(now, ct)).Select(texts.Destination)
+            .Order(StringComparer.Create(CultureInfo.CurrentUICulture, ignoreCase: true)).ToList();
+        Departures = texts.Apply(await departures.SearchAsync(new DepartureSearch(Destination, fromUtc < now ? now : fromUtc, toUtc), ct));
         if (Departures.All(d => d.AvailableSeats == 0))
         {
             var next = await departures.NextDepartureTimeAsync(Destination, toUtc > now ? toUtc : now, ct);
             NextDay = next is null ? null : DateOnly.FromDateTime(calendar.ToLocal(next.Value));
         }
+        Destination = Destination is null ? null : texts.Destination(Destination);
         QuickPicks = BuildQuickPicks();
         return this.PageOrFragment("_DepartureList");
     }

@@ -14,7 +14,8 @@ namespace JkBoats.Web.Pages.Waitlist;
 /// <summary>The page behind a waiting-list link: the place in the queue, an offer to confirm before its hold runs out, or leaving.</summary>
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class EntryModel(
-    ManageLinks links, WaitlistRepository waitlist, SeatInventory inventory, OperatorCalendar calendar, OperatorRepository operatorDetails, Display display)
+    ManageLinks links, WaitlistRepository waitlist, SeatInventory inventory, OperatorCalendar calendar, OperatorRepository operatorDetails, Display display,
+    JkBoats.Data.Content.ContentRepository content)
     : PageModel
 {
     public WaitlistEntry Entry { get; private set; } = null!;
@@ -109,8 +110,8 @@ public sealed class EntryModel(
         {
             return false;
         }
-        Entry = entry;
-        Operator = await operatorDetails.CurrentAsync(ct);
+        Entry = entry with { Destination = (await content.ForAsync(Languages.Current, ct)).Destination(entry.Destination) };
+        Operator = await operatorDetails.CurrentAsync(Languages.Current, ct);
         return true;
     }
 }

@@ -17,7 +17,7 @@ namespace JkBoats.Web.Pages.Waitlist;
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 public sealed class JoinModel(
     DepartureRepository departures, FareRepository fares, SeatInventory inventory, BookingValidator validator, ManageLinks links,
-    OperatorCalendar calendar) : PageModel
+    OperatorCalendar calendar, JkBoats.Data.Content.ContentRepository content) : PageModel
 {
     public const string FaresField = "fares";
 
@@ -131,8 +131,9 @@ public sealed class JoinModel(
         {
             return false;
         }
-        Departure = departure;
-        Fares = (await fares.DepartureFaresAsync([id], ct, ReadFrom.Primary))[id].OrderBy(f => f.SortOrder).ToList();
+        var texts = await content.ForAsync(Languages.Current, ct);
+        Departure = texts.Apply(departure);
+        Fares = (await fares.DepartureFaresAsync([id], ct, ReadFrom.Primary))[id].OrderBy(f => f.SortOrder).Select(texts.Apply).ToList();
         return true;
     }
 }

@@ -24,8 +24,11 @@ public sealed class JkBoatsOptions
 
     public int MaxTransactionRetries { get; set; } = 3;
 
-    /// <summary>Most waiting requests for one departure booked together in one transaction (1 turns coalescing off).</summary>
+    /// <summary>Most waiting requests booked together in one transaction, for one departure or several (1 turns coalescing off).</summary>
     public int BookingBatchSize { get; set; } = 100;
+
+    /// <summary>Most booking transactions one process runs at once; waiting requests for different departures share them.</summary>
+    public int BookingLanes { get; set; } = 4;
 
     /// <summary>Customers may cancel through their manage link until this long before departure; later, only the desk can.</summary>
     public TimeSpan CustomerCancelCutoff { get; set; } = TimeSpan.FromHours(24);

@@ -6,17 +6,22 @@ using Microsoft.Extensions.Logging;
 
 namespace JkBoats.Data.Inventory;
 
-/// <summary>One transaction for a batch of booking requests on one departure, in three round trips: (1) the timeouts, earlier bookings with the same
-/// idempotency keys and, last, the departure's lock; (2) the customers, bookings, emails and seats of all accepted requests, in one statement; (3)
-/// commit. Each request is all-or-nothing with its own answer, decided in arrival order as if the requests had run one after another.</summary>
+/// <summary>One transaction for a batch of booking requests on one departure or several, in three round trips: (1) the timeouts, earlier bookings
+/// with the same idempotency keys and the departures' locks (ascending id); (2) the customers, bookings, emails and seats of all accepted requests,
+/// in one statement; (3) commit. Each request is all-or-nothing with its own answer, decided per departure in arrival order as if the requests
+/// had run one after another. A batch of several departures does not wait for a departure other work holds (SKIP LOCKED): that departure's
+/// requests are answered null, to be decided again in a batch of their own that waits, so one stuck departure cannot hold up the rest.</summary>
 internal static class BatchBooking
 {
+    private static readonly IReadOnlyDictionary<string, LockedFare> NoFares = new Dictionary<string, LockedFare>();
+
     /// <param name="beforeCommit">Runs in the transaction after the accepted bookings are written (given their ids), before the commit.</param>
-    public static async Task<BookingOutcome[]> DecideAsync(
+    public static async Task<BookingOutcome?[]> DecideAsync(
         LockScope scope, IReadOnlyList<PendingBooking> batch, DateTime nowUtc, ILogger log, Func<IReadOnlyList<Guid>, Task>? beforeCommit = null)
     {
-        var departureId = batch[0].Command.Booking.DepartureId;
-        const string prepare = LockScope.SetTimeouts + """
+        var departureIds = batch.Select(p => p.DepartureId).Distinct().Order().ToArray();
+        var shared = departureIds.Length > 1;
+        var prepare = LockScope.SetTimeouts + """
 
             select bk.id as booking_id, bk.confirmation_code, bk.status, bk.departure_id, b.name as boat_name,
                    d.departure_time, d.destination, bk.seats_booked, bk.total_price, bk.email, bk.full_name,
@@ -33,38 +38,54 @@ internal static class BatchBooking
             where bk.idempotency_key = any(@Keys)
             order by p.booking_id, p.position;
 
-            select d.status, d.departure_time, d.destination, d.available_seats, d.available_persons, d.price_per_seat, b.name as boat_name
+            select d.id, d.status, d.departure_time, d.destination, d.available_seats, d.available_persons, d.price_per_seat, b.name as boat_name
             from departures d
             join boats b on b.id = d.boat_id
-            where d.id = @DepartureId
-            for no key update of d;
+            where d.id = any(@DepartureIds)
+            order by d.id
+            for no key update of d
+            """ + (shared ? " skip locked" : "") + """
+            ;
 
-            select f.id as fare_type_id, f.code, f.name, f.takes_seat, coalesce(df.price, d.price_per_seat) as price
-            from fare_types f
-            join departures d on d.id = @DepartureId
+            select d.id as departure_id, f.id as fare_type_id, f.code, f.name, f.takes_seat, coalesce(df.price, d.price_per_seat) as price
+            from departures d
+            cross join fare_types f
             left join departure_fares df on df.fare_type_id = f.id and df.departure_id = d.id
-            where f.is_active and (df.price is not null or f.code = 'adult');
+            where d.id = any(@DepartureIds) and f.is_active and (df.price is not null or f.code = 'adult');
+
+            select id from departures where id = any(@DepartureIds);
             """;
         var lockWaitStarted = LockTiming.StartWaiting();
         await using var results = await scope.Connection.QueryMultipleAsync(scope.Command(prepare, scope.WithTimeouts(new
         {
             Keys = batch.Select(p => p.Command.IdempotencyKey).OfType<string>().ToArray(),
-            DepartureId = departureId,
+            DepartureIds = departureIds,
         })));
         await results.ReadAsync<string>();
         var earlier = (await results.ReadAsync<EarlierBooking>()).ToDictionary(e => e.IdempotencyKey, StringComparer.Ordinal);
         var earlierPassengers = (await results.ReadAsync<EarlierPassenger>()).ToLookup(p => p.BookingId);
-        var departure = await results.ReadSingleOrDefaultAsync<BookedDeparture>();
-        var fares = (await results.ReadAsync<LockedFare>()).ToDictionary(f => f.Code, StringComparer.Ordinal);
+        var departures = (await results.ReadAsync<BookedDeparture>()).ToDictionary(d => d.Id);
+        var faresOf = (await results.ReadAsync<LockedFare>()).GroupBy(f => f.DepartureId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, LockedFare>)g.ToDictionary(f => f.Code, StringComparer.Ordinal));
+        var existing = (await results.ReadAsync<Guid>()).ToHashSet();
         scope.DeparturesLocked(lockWaitStarted);
 
-        var outcomes = new BookingOutcome[batch.Count];
+        var outcomes = new BookingOutcome?[batch.Count];
         var accepted = new List<NewBooking>();
-        var available = departure?.AvailableSeats ?? 0;
-        var availablePersons = departure?.AvailablePersons ?? 0;
+        var available = departures.Values.ToDictionary(d => d.Id, d => d.AvailableSeats);
+        var availablePersons = departures.Values.ToDictionary(d => d.Id, d => d.AvailablePersons);
+        var skipped = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
+            var departureId = pending.DepartureId;
+            var departure = departures.GetValueOrDefault(departureId);
+            if (departure is null && existing.Contains(departureId))
+            {
+                skipped++;
+                continue; // locked by other work: decided again alone (answered null)
+            }
+            var fares = faresOf.GetValueOrDefault(departureId) ?? NoFares;
             var closure = departure is null ? DepartureClosure.Open : Statuses.ClosureOf(departure.Status, departure.DepartureTime, nowUtc);
             if (pending.Command.IdempotencyKey is { } key && earlier.TryGetValue(key, out var previous))
             {
@@ -85,17 +106,18 @@ internal static class BatchBooking
                 var unknown = pending.Command.Booking.Passengers!.Select((p, index) => (p, index)).First(x => !fares.ContainsKey(x.p.Fare));
                 outcomes[i] = new BookingOutcome.UnknownFare(unknown.index, unknown.p.Fare);
             }
-            else if (passengers.Count(p => p.TakesSeat) is var seats && (available < seats || availablePersons < passengers.Count))
+            else if (passengers.Count(p => p.TakesSeat) is var seats
+                     && (available[departureId] < seats || availablePersons[departureId] < passengers.Count))
             {
                 outcomes[i] = pending.Command.Booking.Passengers is null
-                    ? new BookingOutcome.InsufficientCapacity(Math.Min(available, availablePersons), seats)
-                    : new BookingOutcome.InsufficientCapacity(available, seats, availablePersons, passengers.Count);
+                    ? new BookingOutcome.InsufficientCapacity(Math.Min(available[departureId], availablePersons[departureId]), seats)
+                    : new BookingOutcome.InsufficientCapacity(available[departureId], seats, availablePersons[departureId], passengers.Count);
             }
             else
             {
-                available -= seats;
-                availablePersons -= passengers.Count;
-                accepted.Add(new NewBooking(i, Guid.NewGuid(), ConfirmationCode.New(), Guid.NewGuid(), passengers));
+                available[departureId] -= seats;
+                availablePersons[departureId] -= passengers.Count;
+                accepted.Add(new NewBooking(i, departureId, Guid.NewGuid(), ConfirmationCode.New(), Guid.NewGuid(), passengers));
             }
         }
         if (accepted.Count == 0)
@@ -118,19 +140,20 @@ internal static class BatchBooking
                     set full_name = excluded.full_name, phone = excluded.phone, updated_at = now()
                 returning id, email
             ), taken as (
-                update departures
-                set available_seats = available_seats - @Seats, available_persons = available_persons - @Persons, updated_at = now()
-                where id = @DepartureId
+                update departures d
+                set available_seats = d.available_seats - t.seats, available_persons = d.available_persons - t.persons, updated_at = now()
+                from unnest(@TakenIds::uuid[], @TakenSeats::int[], @TakenPersons::int[]) as t(id, seats, persons)
+                where d.id = t.id
             ), booked as (
                 insert into bookings (id, confirmation_code, departure_id, customer_id, seats_booked, persons, total_price, status,
                                       full_name, email, phone, channel, idempotency_key, request_fingerprint, language)
-                select b.id, b.code, @DepartureId, coalesce(upserted.id, b.customer_id), b.seats, b.persons, b.total_price, @Status,
+                select b.id, b.code, b.departure_id, coalesce(upserted.id, b.customer_id), b.seats, b.persons, b.total_price, @Status,
                        b.full_name, b.email, b.phone, b.channel, b.idempotency_key, b.fingerprint, b.language
-                from unnest(@Ids::uuid[], @Codes::text[], @CustomerIds::uuid[], @SeatCounts::int[], @PersonCounts::int[], @Totals::numeric[],
-                            @Names::text[], @Emails::text[], @Phones::text[], @Channels::text[], @Keys::text[], @Fingerprints::text[],
-                            @Languages::text[])
-                     as b(id, code, customer_id, seats, persons, total_price, full_name, email, phone, channel, idempotency_key, fingerprint,
-                          language)
+                from unnest(@Ids::uuid[], @Codes::text[], @DepartureIdsPer::uuid[], @CustomerIds::uuid[], @SeatCounts::int[], @PersonCounts::int[],
+                            @Totals::numeric[], @Names::text[], @Emails::text[], @Phones::text[], @Channels::text[], @Keys::text[],
+                            @Fingerprints::text[], @Languages::text[])
+                     as b(id, code, departure_id, customer_id, seats, persons, total_price, full_name, email, phone, channel, idempotency_key,
+                          fingerprint, language)
                 left join upserted on lower(upserted.email) = lower(b.email)
                 returning id, email, created_at
             ), aboard as (
@@ -161,13 +184,16 @@ internal static class BatchBooking
         BookingCommand Command(NewBooking a) => batch[a.Index].Command;
         var aboard = accepted.SelectMany(a => a.Passengers.Select(p => (a.BookingId, p))).ToList();
         var history = accepted.SelectMany(a => History(a, Command(a))).ToList();
+        var taken = accepted.GroupBy(a => a.DepartureId).Select(g => (Id: g.Key, Seats: g.Sum(a => a.Seats), Persons: g.Sum(a => a.Passengers.Count)))
+            .OrderBy(t => t.Id).ToList();
         var createdAt = await scope.Connection.ExecuteScalarAsync<DateTime>(scope.Command(takeSeats, new
         {
-            DepartureId = departureId,
-            Seats = accepted.Sum(a => a.Seats),
-            Persons = accepted.Sum(a => a.Passengers.Count),
+            TakenIds = taken.Select(t => t.Id).ToArray(),
+            TakenSeats = taken.Select(t => t.Seats).ToArray(),
+            TakenPersons = taken.Select(t => t.Persons).ToArray(),
             Status = BookingStatus.Confirmed.Name(),
             Ids = accepted.Select(a => a.BookingId).ToArray(),
+            DepartureIdsPer = accepted.Select(a => a.DepartureId).ToArray(),
             Codes = accepted.Select(a => a.Code).ToArray(),
             CustomerIds = accepted.Select(a => a.CustomerId).ToArray(),
             SeatCounts = accepted.Select(a => a.Seats).ToArray(),
@@ -205,12 +231,14 @@ internal static class BatchBooking
         }
         await scope.CommitAsync();
 
-        log.LogInformation("Booked {Count} booking(s), {Seats} seats, {Persons} persons, on {DepartureId} in one transaction of {BatchSize}",
-            accepted.Count, departure!.AvailableSeats - available, departure.AvailablePersons - availablePersons, departureId, batch.Count);
+        log.LogInformation("Booked {Count} booking(s), {Seats} seats, {Persons} persons, on {Departures} departure(s) in one transaction of {BatchSize} ({Skipped} left for later)",
+            accepted.Count, taken.Sum(t => t.Seats), taken.Sum(t => t.Persons), taken.Count, batch.Count, skipped);
 
         foreach (var a in accepted)
         {
             var booking = Command(a).Booking;
+            var departure = departures[a.DepartureId];
+            var departureId = a.DepartureId;
             outcomes[a.Index] = new BookingOutcome.Confirmed(new BookingConfirmation(
                 a.BookingId, a.Code, BookingStatus.Confirmed, departureId, departure.BoatName, departure.DepartureTime,
                 departure.Destination, a.Seats, a.TotalPrice, booking.Customer.Email, booking.Customer.FullName,
@@ -277,19 +305,19 @@ internal static class BatchBooking
     private sealed record PricedPassenger(
         int Position, Guid FareTypeId, string Fare, string FareName, bool TakesSeat, string? FullName, int? BirthYear, string? Needs, string? NeedsNote, decimal Price);
 
-    private sealed record NewBooking(int Index, Guid BookingId, string Code, Guid CustomerId, IReadOnlyList<PricedPassenger> Passengers)
+    private sealed record NewBooking(int Index, Guid DepartureId, Guid BookingId, string Code, Guid CustomerId, IReadOnlyList<PricedPassenger> Passengers)
     {
         public int Seats => Passengers.Count(p => p.TakesSeat);
 
         public decimal TotalPrice => Passengers.Sum(p => p.Price);
     }
 
-    private sealed record LockedFare(Guid FareTypeId, string Code, string Name, bool TakesSeat, decimal Price);
+    private sealed record LockedFare(Guid DepartureId, Guid FareTypeId, string Code, string Name, bool TakesSeat, decimal Price);
 
     private sealed record EarlierPassenger(Guid BookingId, int Position, string Fare, string FareName, bool TakesSeat, string? FullName, decimal Price);
 
     private sealed record BookedDeparture(
-        DepartureStatus Status, DateTime DepartureTime, string Destination, int AvailableSeats, int AvailablePersons, decimal PricePerSeat, string BoatName);
+        Guid Id, DepartureStatus Status, DateTime DepartureTime, string Destination, int AvailableSeats, int AvailablePersons, decimal PricePerSeat, string BoatName);
 
     private sealed record EarlierBooking(
         Guid BookingId, string ConfirmationCode, BookingStatus Status, Guid DepartureId, string BoatName, DateTime DepartureTime,

@@ -174,12 +174,12 @@ public sealed partial class SeatInventory
                     "update waitlist_entries set status = 'booked', booking_id = @bookingId, hold_expires_at = null, updated_at = now() where id = @entryId",
                     new { bookingId, entryId }));
             });
-            if (outcomes[0] is not BookingOutcome.Confirmed || bookingId is null)
+            if (outcomes[0] is not BookingOutcome.Confirmed confirmed || bookingId is null)
             {
-                _log.LogWarning("Waiting-list offer {EntryId} could not be booked: {Outcome}", entryId, outcomes[0].GetType().Name);
+                _log.LogWarning("Waiting-list offer {EntryId} could not be booked: {Outcome}", entryId, outcomes[0]?.GetType().Name);
                 return new OfferClaimOutcome(OfferClaimResult.CannotBook); // rolled back: the hold stays as it was
             }
-            _metrics.Booking(BookingChannel.Web, Outcomes.Of(outcomes[0]));
+            _metrics.Booking(BookingChannel.Web, Outcomes.Of(confirmed));
             _log.LogInformation("Waiting-list entry {EntryId} booked as {BookingId}", entryId, bookingId);
             return new OfferClaimOutcome(OfferClaimResult.Booked, bookingId);
         }, () => new OfferClaimOutcome(OfferClaimResult.Busy), ct);

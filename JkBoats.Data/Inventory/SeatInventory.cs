@@ -23,7 +23,7 @@ public sealed partial class SeatInventory
     {
         (_locked, _clock, _metrics, _log, _options) = (locked, clock, metrics, log, options);
         _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        _queue = new BookingQueue(DecideBatchAsync, () => options.Value.BookingBatchSize);
+        _queue = new BookingQueue(DecideBatchAsync, () => options.Value.BookingBatchSize, () => options.Value.BookingLanes);
     }
 
     private DateTime UtcNow => _clock.GetUtcNow().UtcDateTime;
@@ -35,7 +35,7 @@ public sealed partial class SeatInventory
     private string Local(DateTime utc) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone).ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Books the request, coalesced with concurrent requests for the same departure into one transaction.</summary>
+    /// <summary>Books the request, coalesced with concurrent requests (for its departure and others) into one transaction.</summary>
     public async Task<BookingOutcome> BookAsync(BookingCommand command, CancellationToken ct)
     {
         var pending = new PendingBooking(command, BookingCommand.Fingerprint(command.Booking), _clock.GetTimestamp());
@@ -53,18 +53,27 @@ public sealed partial class SeatInventory
         }
     }
 
-    private async Task DecideBatchAsync(IReadOnlyList<PendingBooking> batch)
+    private async Task<IReadOnlyList<PendingBooking>> DecideBatchAsync(IReadOnlyList<PendingBooking> batch)
     {
         var outcomes = await _locked.RunAsync(
             "book",
             scope => BatchBooking.DecideAsync(scope, batch, UtcNow, _log),
-            () => batch.Select(BookingOutcome (_) => new BookingOutcome.Busy(TimeSpan.FromSeconds(1))).ToArray(),
+            () => batch.Select(BookingOutcome? (_) => new BookingOutcome.Busy(TimeSpan.FromSeconds(1))).ToArray(),
             CancellationToken.None,
             startedAt: batch.Min(p => p.Started));
+        var skipped = new List<PendingBooking>();
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Outcome.TrySetResult(outcomes[i]);
+            if (outcomes[i] is { } outcome)
+            {
+                batch[i].Outcome.TrySetResult(outcome);
+            }
+            else
+            {
+                skipped.Add(batch[i]);
+            }
         }
+        return skipped;
     }
 
     /// <summary>Cancels a confirmed booking and returns its seats. With a cut-off, refuses once departure is nearer than it. With a

@@ -26,7 +26,12 @@ public sealed class BookingCoalescingTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
-    private SeatInventory Engine(int batchSize = 100) => Inventories.Create(_db, new JkBoatsOptions { BookingBatchSize = batchSize });
+    private SeatInventory Engine(int batchSize = 100, int lanes = 4, TimeSpan? lockTimeout = null) => Inventories.Create(_db, new JkBoatsOptions
+    {
+        BookingBatchSize = batchSize,
+        BookingLanes = lanes,
+        LockTimeout = lockTimeout ?? new JkBoatsOptions().LockTimeout,
+    });
 
     private static BookingCommand Command(Guid departureId, int seats, string email, string? key = null, string name = "Storm Guest") =>
         new(new ValidBooking(departureId, seats, new CustomerDetails(name, email, "+14155550132")), BookingChannel.Api, key);
@@ -170,5 +175,85 @@ public sealed class BookingCoalescingTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(40, await connection.ExecuteScalarAsync<int>(
             "select count(distinct created_at) from bookings where departure_id = @DepartureId", new { departure.DepartureId }));
         Assert.Equal(new SeatState(500, 460, 40, 40), await _data.SeatStateAsync(departure.DepartureId));
+    }
+
+    [Fact]
+    public async Task Requests_spread_over_many_departures_share_transactions_and_each_gets_its_own_answer()
+    {
+        // 30 departures of 6 seats, 360 requests of 1-3 seats at once through 2 lanes: most transactions decide several departures,
+        // each departure's requests in arrival order, and no departure sells more than it has.
+        var first = await _data.CreateDepartureAsync(capacity: 6);
+        var departures = new List<TestDeparture> { first };
+        for (var i = 1; i < 30; i++)
+        {
+            departures.Add(await _data.AddDepartureAsync(first, first.DepartureTime.AddMinutes(i)));
+        }
+        var engine = Engine(lanes: 2);
+        var random = new Random(7);
+        var requests = Enumerable.Range(0, 360).Select(i => (Departure: departures[random.Next(departures.Count)], Seats: 1 + random.Next(3), Email: $"spread-{i}-{Guid.NewGuid():N}@example.com")).ToList();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = requests.Select(r => Task.Run(async () =>
+        {
+            await gate.Task;
+            return await engine.BookAsync(Command(r.Departure.DepartureId, r.Seats, r.Email), CancellationToken.None);
+        })).ToList();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(tasks);
+
+        await using var connection = await _db.OpenConnectionAsync();
+        var ids = departures.Select(d => d.DepartureId).ToArray();
+        var rows = (await connection.QueryAsync<(Guid DepartureId, string Email, int SeatsBooked, Guid Id, DateTime CreatedAt)>(
+            "select departure_id, email, seats_booked, id, created_at from bookings where departure_id = any(@ids)", new { ids })).ToDictionary(r => r.Email);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            switch (outcomes[i])
+            {
+                case BookingOutcome.Confirmed { Booking: var booking }:
+                    var row = rows[requests[i].Email];
+                    Assert.Equal((row.Id, row.DepartureId, row.SeatsBooked), (booking.BookingId, requests[i].Departure.DepartureId, requests[i].Seats));
+                    Assert.Equal(requests[i].Departure.DepartureId, booking.DepartureId);
+                    break;
+                case BookingOutcome.InsufficientCapacity refused:
+                    Assert.False(rows.ContainsKey(requests[i].Email));
+                    Assert.InRange(refused.AvailableSeats, 0, requests[i].Seats - 1);
+                    break;
+                default:
+                    Assert.Fail($"request {i}: {outcomes[i]}");
+                    break;
+            }
+        }
+        Assert.Equal(outcomes.Count(o => o is BookingOutcome.Confirmed), rows.Count);
+        foreach (var departure in departures)
+        {
+            var booked = rows.Values.Where(r => r.DepartureId == departure.DepartureId).Sum(r => r.SeatsBooked);
+            Assert.Equal(new SeatState(6, 6 - booked, booked, rows.Values.Count(r => r.DepartureId == departure.DepartureId)), await _data.SeatStateAsync(departure.DepartureId));
+        }
+        Assert.Empty(await _data.InvariantViolationsAsync());
+        var shared = rows.Values.GroupBy(r => r.CreatedAt).Count(g => g.Select(r => r.DepartureId).Distinct().Count() > 1);
+        output.WriteLine($"{rows.Count} booked in {rows.Values.Select(r => r.CreatedAt).Distinct().Count()} transactions, {shared} of them on several departures");
+        Assert.True(shared > 0, "no transaction decided more than one departure");
+    }
+
+    [Fact]
+    public async Task A_departure_locked_by_other_work_does_not_hold_up_the_departures_sharing_its_batch()
+    {
+        // One lane, so every request waits in one line; departure A is locked by another session for longer than the lock budget.
+        // A's requests are answered busy; B's, decided in the same batches, are booked regardless.
+        var a = await _data.CreateDepartureAsync(capacity: 20);
+        var b = await _data.AddDepartureAsync(a, a.DepartureTime.AddHours(1));
+        var engine = Engine(lanes: 1, lockTimeout: TimeSpan.FromMilliseconds(600));
+        await using var holder = await _db.OpenConnectionAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("select 1 from departures where id = @DepartureId for update", new { a.DepartureId }, tx);
+
+        var tasks = Enumerable.Range(0, 20).Select(i => engine.BookAsync(
+            Command(i % 2 == 0 ? a.DepartureId : b.DepartureId, 1, $"held-{i}-{Guid.NewGuid():N}@example.com"), CancellationToken.None)).ToList();
+        var outcomes = await Task.WhenAll(tasks);
+        await tx.RollbackAsync();
+
+        Assert.All(outcomes.Where((_, i) => i % 2 == 0), o => Assert.IsType<BookingOutcome.Busy>(o));
+        Assert.All(outcomes.Where((_, i) => i % 2 == 1), o => Assert.IsType<BookingOutcome.Confirmed>(o));
+        Assert.Equal(new SeatState(20, 10, 10, 10), await _data.SeatStateAsync(b.DepartureId));
+        Assert.Equal(new SeatState(20, 20, 0, 0), await _data.SeatStateAsync(a.DepartureId));
     }
 }

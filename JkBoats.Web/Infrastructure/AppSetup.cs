@@ -102,7 +102,7 @@ public static class AppSetup
         // caching off; on this runtime it also re-sends them gzip-encoded under a "br" header. The front end is rebuilt by
         // the build anyway, so the build's own files and cache headers are served.
         builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
-        services.AddListingCache();
+        services.AddListingCache(builder.Configuration.GetValue($"{JkBoatsOptions.Section}:ListingCache:Enabled", true));
         services.AddJkBoatsLanguages();
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])

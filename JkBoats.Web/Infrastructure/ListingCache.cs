@@ -10,8 +10,15 @@ public static class ListingCache
     public const string Policy = "listings";
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
-    public static IServiceCollection AddListingCache(this IServiceCollection services)
+    /// <param name="enabled"><c>JkBoats:ListingCache:Enabled</c> (default true); false serves every listing fresh from the
+    /// database, as the benchmark's cache-off run measures.</param>
+    public static IServiceCollection AddListingCache(this IServiceCollection services, bool enabled = true)
     {
+        if (!enabled)
+        {
+            services.AddOutputCache(cache => cache.AddPolicy(Policy, policy => policy.NoCache()));
+            return services;
+        }
         services.AddOutputCache(cache => cache.AddPolicy(Policy, policy => policy
             .Expire(MaxAge)
             .SetVaryByQuery("destination", "date", "days", "date_from", "date_to")

@@ -54,7 +54,7 @@ public sealed class UntranslatedTextTests(AppFixture site)
             foreach (var (page, text) in walk.Texts.Where(t => english.Contains(t.Text)).Distinct())
             {
                 var rest = data.OrderByDescending(d => d.Length).Aggregate(text, (t, d) => t.Replace(d, " ", StringComparison.OrdinalIgnoreCase));
-                var words = Regex.Matches(rest, "[A-Za-z]{3,}").Select(m => m.Value).Where(w => !SameWords[walk.Language].Contains(w)).ToList();
+                var words = Regex.Matches(rest, "[A-Za-z]{3,}").Select(m => m.Value).Where(w => !SameWords.GetValueOrDefault(walk.Language, []).Contains(w)).ToList();
                 if (words.Count > 0)
                 {
                     left.Add($"{walk.Language} {page}: \"{text}\"");

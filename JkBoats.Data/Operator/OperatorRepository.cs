@@ -10,7 +10,7 @@ namespace JkBoats.Data.Operator;
 /// database falls back to the last known details instead of failing the page that shows them.</summary>
 public sealed class OperatorRepository(
     NpgsqlDataSource db, IOptions<OperatorOptions> defaults, IOptions<JkBoatsOptions> settings, ILogger<OperatorRepository> log,
-    Content.ContentRepository content, TimeProvider? clock = null)
+    Content.ContentRepository content, TimeProvider? clock = null, IDefaultOperatorTexts? words = null)
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(15);
 
@@ -26,9 +26,7 @@ public sealed class OperatorRepository(
         get
         {
             var o = defaults.Value;
-            var policy = string.IsNullOrWhiteSpace(o.CancellationPolicy)
-                ? $"Free to cancel online until {Hours(settings.Value.CustomerCancelCutoff)} before departure; after that, please call the desk."
-                : o.CancellationPolicy;
+            var policy = string.IsNullOrWhiteSpace(o.CancellationPolicy) ? DefaultPolicy(settings.Value.CustomerCancelCutoff) : o.CancellationPolicy;
             return new OperatorDetails(o.Name, o.Phone, o.Email, o.PierAddress, string.IsNullOrWhiteSpace(o.MapUrl) ? null : o.MapUrl,
                 o.OpeningHours, settings.Value.ArriveBefore, policy);
         }
@@ -62,9 +60,23 @@ public sealed class OperatorRepository(
     private int _refreshing;
 
     /// <summary>The details with the pier address, opening hours and cancellation policy in <paramref name="language"/> where the
-    /// admins gave them (the others as they are).</summary>
-    public async Task<OperatorDetails> CurrentAsync(string? language, CancellationToken ct = default) =>
-        (await content.ForAsync(language, ct)).Apply(await CurrentAsync(ct));
+    /// admins gave them (the others as they are).
+    /// The policy the app writes itself when the operator gave none is written in the current UI language
+    /// (<see cref="IDefaultOperatorTexts"/>), unless the admins gave one in <paramref name="language"/>.</summary>
+    public async Task<OperatorDetails> CurrentAsync(string? language, CancellationToken ct = default)
+    {
+        var details = await CurrentAsync(ct);
+        var cutoff = settings.Value.CustomerCancelCutoff;
+        if (words is not null && details.CancellationPolicy == DefaultPolicy(cutoff))
+        {
+            details = details with { CancellationPolicy = words.CancellationPolicy(cutoff) };
+        }
+        return (await content.ForAsync(language, ct)).Apply(details);
+    }
+
+    /// <summary>The cancellation policy of an operator who wrote none, in English.</summary>
+    public static string DefaultPolicy(TimeSpan cutoff) =>
+        $"Free to cancel online until {Hours(cutoff)} before departure; after that, please call the desk.";
 
     private async Task<OperatorDetails> ReadAsync(CancellationToken ct)
     {
@@ -117,4 +129,12 @@ public sealed class OperatorRepository(
         public OperatorDetails Details => new(Name, Phone, Email, PierAddress, MapUrl, OpeningHours, TimeSpan.FromMinutes(ArriveBeforeMinutes),
             CancellationPolicy);
     }
+}
+
+/// <summary>Words the app writes itself into the operator's details when the operator gave none, in the current UI language: the web
+/// app translates them; without it they stay English.</summary>
+public interface IDefaultOperatorTexts
+{
+    /// <summary>"Free to cancel online until 24 hours before departure; after that, please call the desk."</summary>
+    string CancellationPolicy(TimeSpan cutoff);
 }

@@ -180,7 +180,7 @@ public sealed partial class LanguageBookingTests(AppFixture site) : IDisposable
         Assert.Equal("Κράτηση θέσεων · JK Boats", form.Document.Title);
         Assert.Equal(["Στοιχεία", "Έλεγχος", "Επιβεβαίωση"], form.All("ol[aria-label='Βήματα κράτησης'] li > span:nth-child(2)").Select(s => s.TextContent));
         Assert.Equal("1. Εισιτήρια", form.Text("legend"));
-        Assert.Equal("Ένα εισιτήριο «Child» περισσότερο", form.Get("[data-fare=child] button[value='child:1']").GetAttribute("aria-label"));
+        Assert.Equal("Ένα εισιτήριο «Παιδί» περισσότερο", form.Get("[data-fare=child] button[value='child:1']").GetAttribute("aria-label"));
         Assert.Equal("Κινητό τηλέφωνο", form.Text("label[for=phone]"));
         Assert.Empty(EnglishIn(form.Get("main"), departure.Destination, departure.BoatName));
 
@@ -188,10 +188,10 @@ public sealed partial class LanguageBookingTests(AppFixture site) : IDisposable
         var more = await visitor.SubmitAsync(form.Form("#booking-step form"), htmx: true, submitter: "button[value='infant:1']");
         Assert.Null(more.Find("html[lang]"));
         Assert.Equal("2. Επιβάτες", more.Text("#passenger-names legend"));
-        Assert.Equal("Επιβάτης 1 · Adult (υπεύθυνος κράτησης)", more.Text("label[for=passenger-name-0]"));
+        Assert.Equal("Επιβάτης 1 · Ενήλικας (υπεύθυνος κράτησης)", more.Text("label[for=passenger-name-0]"));
         Assert.Equal("Αυτός που κάνει την κράτηση", more.Get("#passenger-name-0").GetAttribute("placeholder"));
         Assert.Equal(["Καμία", "Αναπηρικό αμαξίδιο", "Μειωμένη κινητικότητα", "Άλλες ανάγκες"], more.All("#passenger-needs-1 option").Select(o => o.TextContent));
-        Assert.Equal("Under 4, on a lap, no seat · Δωρεάν", more.Text("[data-fare=infant] p"));
+        Assert.Equal("Στην αγκαλιά, χωρίς θέση · Κάτω των 4 ετών · Δωρεάν", more.Text("[data-fare=infant] p"));
         Assert.Empty(EnglishIn(more.Get("#booking-step"), departure.Destination, departure.BoatName));
     }
 
@@ -271,7 +271,7 @@ public sealed partial class LanguageBookingTests(AppFixture site) : IDisposable
         Assert.Equal(labels, review.All("#review-summary dt").Select(d => d.TextContent));
         Assert.Equal(seats, review.Text("[data-review=seats]"));
         Assert.Equal(Money(language, 50m), review.Text("[data-review=total]"));
-        Assert.Equal(language == "el" ? "Infant (στην αγκαλιά)" : "Infant (sur les genoux)", review.Text("[data-review-passenger='2'] td + td"));
+        Assert.Equal(language == "el" ? "Βρέφος (στην αγκαλιά)" : "Bébé (sur les genoux)", review.Text("[data-review-passenger='2'] td + td"));
         Assert.Equal(language == "el" ? "Δωρεάν" : "Gratuit", review.Text("[data-review-passenger='2'] td:last-child"));
         Assert.Equal(language == "el" ? "Επιβάτης 2" : "Passager 2", review.Text("[data-review-passenger='1'] td"));
         Assert.Equal(confirm, review.Text("#confirm-booking"));

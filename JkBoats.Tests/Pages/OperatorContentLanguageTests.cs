@@ -45,6 +45,8 @@ public sealed class OperatorContentLanguageTests : IAsyncLifetime
         await using (var connection = await _db.OpenConnectionAsync())
         {
             await connection.ExecuteAsync("""
+                -- Without the built-in fares' shipped translations, so the texts below are the only ones (and senior falls back).
+                delete from fare_type_texts where updated_by = 'system';
                 insert into destination_details (destination, description, updated_by) values (@Bay, @BayDescription, 'test'), (@Rock, @RockDescription, 'test');
                 -- Seal Rock has only an empty Greek row: it falls back to its own name and description in every language.
                 insert into destination_texts (destination, language, name, description, updated_by) values (@Rock, 'el', '', null, 'test');

@@ -104,6 +104,7 @@ public static class AppSetup
         builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
         services.AddListingCache(builder.Configuration.GetValue($"{JkBoatsOptions.Section}:ListingCache:Enabled", true));
         services.AddJkBoatsLanguages();
+        services.AddSingleton<JkBoats.Data.Operator.IDefaultOperatorTexts, SiteOperatorTexts>();
         services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
             // Degraded, never unhealthy: without the replica, listings read from the primary. Healthy when none is configured.

@@ -24,3 +24,10 @@ public sealed class SiteText
     /// <summary>The text with its placeholders filled ("{0} seats"); numbers in the arguments are already written.</summary>
     public static string T(string english, params object[] args) => string.Format(CultureInfo.InvariantCulture, Localizer[english], args);
 }
+
+/// <summary>The cancellation policy of an operator who wrote none, in the visitor's or the email's language.</summary>
+public sealed class SiteOperatorTexts : JkBoats.Data.Operator.IDefaultOperatorTexts
+{
+    public string CancellationPolicy(TimeSpan cutoff) =>
+        SiteText.T("Free to cancel online until {0} before departure; after that, please call the desk.", JkBoats.Web.Pages.Shared.Display.Duration(cutoff));
+}

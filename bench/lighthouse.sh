@@ -24,11 +24,6 @@ CHROME="${JKBOATS_CHROMIUM:-/usr/bin/chromium}"
 [ -x "$CHROME" ] || die "Chromium not found at $CHROME"
 PG_BIN="$(pg_bin_dir)" || die "PostgreSQL server binaries not found"
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $((20000 + RANDOM % 20000))
-}
-
 WORK="$(mktemp -d /tmp/jkboats-lighthouse.XXXXXX)"
 chmod 755 "$WORK"
 PGDATA_DIR="$WORK/pg"

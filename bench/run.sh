@@ -36,11 +36,6 @@ PG_BIN="$(pg_bin_dir)" || die "PostgreSQL server binaries not found"
 [ -x "$PG_BIN/pgbench" ] || die "pgbench not found in $PG_BIN"
 is_root && ! id postgres >/dev/null 2>&1 && die "Running as root but there is no 'postgres' OS user."
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $((20000 + RANDOM % 20000))
-}
-
 WORK="$(mktemp -d /tmp/jkboats-bench.XXXXXX)"
 chmod 755 "$WORK"
 PGDATA_DIR="$WORK/pg"

@@ -66,6 +66,12 @@ ensure_apt_packages() {
 }
 
 # pg_bin_dir : prints the PostgreSQL server bin folder (highest /usr/lib/postgresql/<v>/bin, else from PATH).
+# free_port : a free TCP port on 127.0.0.1 (the bench scripts' throwaway cluster and app).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+    || echo $((20000 + RANDOM % 20000))
+}
+
 pg_bin_dir() {
   local d best=""
   for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V); do

@@ -24,7 +24,9 @@ public sealed class JkBoatsApp : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
-        UseKestrel(0);
+        // Not UseKestrel(0): that form rewrites the server addresses after the app has started its own Kestrel, a race that
+        // throws "Addresses cannot be modified after the server has started" (dotnet/aspnetcore#67714). UseUrls sets port 0.
+        UseKestrel();
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));

@@ -32,6 +32,19 @@ public sealed class WatchdogTests : IAsyncLifetime
         await _data.Db.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData(100, 60_000, 60_000)] // a quick check keeps the interval
+    [InlineData(2_000, 60_000, 100_000)] // a 2 s check at 2% waits 100 s from its start
+    [InlineData(20_000, 60_000, 240_000)] // ten times the schedule: capped at 4 minutes, so "watchdog alive" holds
+    [InlineData(100, 300_000, 300_000)] // an interval set above the cap stays as set
+    public void A_check_that_takes_long_stretches_the_interval_to_its_share_of_the_time(int tookMs, int intervalMs, int expectedMs)
+    {
+        var wait = JkBoats.Web.Operations.InvariantWatchdogService.NextWait(
+            TimeSpan.FromMilliseconds(intervalMs), TimeSpan.FromMilliseconds(tookMs), share: 0.02, longest: TimeSpan.FromMinutes(4));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), wait);
+    }
+
     [Fact]
     public async Task A_corrupted_seat_count_raises_a_critical_log_a_metric_and_a_red_banner()
     {

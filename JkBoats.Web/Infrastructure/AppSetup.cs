@@ -135,6 +135,13 @@ public static class AppSetup
             // Statements run often (listings, the booking engine's) are prepared on each connection after a few uses.
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = 50;
         }
+        if (!connectionString.Replace(" ", "", StringComparison.Ordinal).Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        {
+            // The app keeps no session state on a pooled connection (timeouts are set per transaction, no session advisory
+            // locks, no LISTEN, no temporary tables), so the reset Npgsql otherwise sends with the next command after every
+            // return to the pool ("RESET ALL; CLOSE ALL; UNLISTEN *; …") is work for nothing on each listing and booking.
+            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+        }
         var options = dataSource.ConnectionStringBuilder.Options ?? "";
         if (idleInTransactionTimeout > TimeSpan.Zero && !options.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal))
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JkBoats.Data.Operations;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,11 @@ public sealed class InvariantWatchdogService(SeatInvariantWatchdog watchdog, IOp
         {
             return;
         }
-        using var timer = new PeriodicTimer(options.Value.Interval);
-        do
+        var interval = options.Value.Interval;
+        var share = Math.Clamp(options.Value.MaxShare, 0.001, 1);
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await watchdog.CheckAsync(stoppingToken);
@@ -26,21 +29,32 @@ public sealed class InvariantWatchdogService(SeatInvariantWatchdog watchdog, IOp
             }
             catch (Exception e)
             {
-                log.LogError(e, "Seat invariant check could not run; trying again in {Interval}", options.Value.Interval);
+                log.LogError(e, "Seat invariant check could not run; trying again in {Interval}", interval);
+            }
+            var took = Stopwatch.GetElapsedTime(started);
+            var wait = NextWait(interval, took, share, options.Value.MaxInterval);
+            if (wait > interval)
+            {
+                log.LogInformation("Seat invariant check took {Took} ms; the next runs in {Wait} so checks stay under {Share:P0} of the time",
+                    (long)took.TotalMilliseconds, wait, share);
+            }
+            try
+            {
+                await Task.Delay(wait - took > TimeSpan.Zero ? wait - took : TimeSpan.Zero, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    /// <summary>The time from one check's start to the next: the interval, or longer when a check took more than
+    /// <paramref name="share"/> of it, up to <paramref name="longest"/> (never shorter than the interval).</summary>
+    public static TimeSpan NextWait(TimeSpan interval, TimeSpan took, double share, TimeSpan longest)
     {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        var stretched = took / share;
+        if (stretched > longest) stretched = longest;
+        return stretched > interval ? stretched : interval;
     }
 }

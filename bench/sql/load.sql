@@ -23,14 +23,14 @@ from generate_series(1, 24 * :scale) as b;
 create temporary table boat_numbers on commit drop as
 select id, capacity, row_number() over (order by name) - 1 as n from boats;
 
-create temporary table destination_names on commit drop as
+create temporary table bench_destination_list on commit drop as
 select dest, coalesce((array['Hydra', 'Aegina', 'Poros', 'Spetses', 'Agistri'])[dest + 1], 'Island ' || dest) as name
 from generate_series(0, 5 * :scale - 1) as dest;
 
 -- Price lists first: each departure's fares are copied from its destination's when it is inserted.
 insert into destination_fares (destination, fare_type_id, price)
 select dn.name, f.id, round((25 + dn.dest % 5 * 5) * case f.code when 'child' then 0.5 when 'senior' then 0.8 else 0 end, 2)
-from destination_names dn
+from bench_destination_list dn
 cross join fare_types f
 where f.code in ('child', 'senior', 'infant');
 
@@ -41,7 +41,7 @@ select bn.id,
        25 + dn.dest % 5 * 5 + slot,
        bn.capacity, bn.capacity
 from generate_series(-182, 182) as day
-cross join destination_names dn
+cross join bench_destination_list dn
 cross join generate_series(0, 7) as slot
 join boat_numbers bn on bn.n = (dn.dest + 5 * slot) % (24 * :scale);
 

@@ -71,9 +71,10 @@ public sealed class IndexModel(DepartureRepository departures, ContentRepository
         var now = calendar.UtcNow;
         var fromUtc = calendar.StartOfDayUtc(Day);
         var toUtc = calendar.StartOfDayUtc(Day.AddDays(SpanDays));
-        Destinations = (await departures.ListDestinationsAsync(now, ct)).Select(texts.Destination)
-            .Order(StringComparer.Create(CultureInfo.CurrentUICulture, ignoreCase: true)).ToList();
-        Departures = texts.Apply(await departures.SearchAsync(new DepartureSearch(Destination, fromUtc < now ? now : fromUtc, toUtc), ct));
+        // One round trip for both reads.
+        var (destinations, found) = await departures.ListingAsync(new DepartureSearch(Destination, fromUtc < now ? now : fromUtc, toUtc), now, ct);
+        Destinations = destinations.Select(texts.Destination).Order(StringComparer.Create(CultureInfo.CurrentUICulture, ignoreCase: true)).ToList();
+        Departures = texts.Apply(found);
         if (Departures.All(d => d.AvailableSeats == 0))
         {
             var next = await departures.NextDepartureTimeAsync(Destination, toUtc > now ? toUtc : now, ct);

@@ -28,7 +28,7 @@ public sealed class JkBoatsOptions
     public int BookingBatchSize { get; set; } = 100;
 
     /// <summary>Most booking transactions one process runs at once; waiting requests for different departures share them.</summary>
-    public int BookingLanes { get; set; } = 4;
+    public int BookingLanes { get; set; } = 2;
 
     /// <summary>Customers may cancel through their manage link until this long before departure; later, only the desk can.</summary>
     public TimeSpan CustomerCancelCutoff { get; set; } = TimeSpan.FromHours(24);

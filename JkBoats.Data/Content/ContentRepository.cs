@@ -39,13 +39,9 @@ public sealed class ContentRepository(NpgsqlDataSource db, ILogger<ContentReposi
     private sealed record Snapshot(
         IReadOnlyDictionary<string, string> Descriptions,
         IReadOnlyDictionary<string, ContentTexts> Languages,
-        IReadOnlyDictionary<string, string> DefaultNames,
-        DateTimeOffset Until);
+        IReadOnlyDictionary<string, string> DefaultNames);
 
-    private Snapshot? _kept; // replaced whole
-    private int _refreshing;
-
-    private TimeProvider Clock => clock ?? TimeProvider.System;
+    private readonly KeptInMemory<Snapshot> _kept = new(clock ?? TimeProvider.System);
 
     /// <summary>The content in <paramref name="language"/> (a language without texts gets the default language's).</summary>
     public async Task<ContentTexts> ForAsync(string? language, CancellationToken ct = default)
@@ -59,28 +55,7 @@ public sealed class ContentRepository(NpgsqlDataSource db, ILogger<ContentReposi
             null, snapshot.DefaultNames);
     }
 
-    private async Task<Snapshot> SnapshotAsync(CancellationToken ct)
-    {
-        if (_kept is { } kept)
-        {
-            if (kept.Until <= Clock.GetUtcNow() && Interlocked.Exchange(ref _refreshing, 1) == 0)
-            {
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await ReadAsync(CancellationToken.None);
-                    }
-                    finally
-                    {
-                        Volatile.Write(ref _refreshing, 0);
-                    }
-                }, CancellationToken.None);
-            }
-            return kept;
-        }
-        return await ReadAsync(ct);
-    }
+    private Task<Snapshot> SnapshotAsync(CancellationToken ct) => _kept.GetAsync(ReadAsync, ct);
 
     private sealed record DestinationRow(string Destination, string Language, string? Name, string? Description);
 
@@ -118,16 +93,16 @@ public sealed class ContentRepository(NpgsqlDataSource db, ILogger<ContentReposi
                     fares.Where(r => r.Language == language).ToDictionary(r => r.Code, r => new LocalText(r.Name, r.Description)),
                     operators.GetValueOrDefault(language) is { } o ? new OperatorTexts(o.PierAddress, o.OpeningHours, o.CancellationPolicy) : null,
                     defaultNames));
-            var snapshot = new Snapshot(descriptions, languages, defaultNames, Clock.GetUtcNow() + KeptFor);
-            _kept = snapshot;
+            var snapshot = new Snapshot(descriptions, languages, defaultNames);
+            _kept.Keep(snapshot, KeptFor);
             return snapshot;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             log.LogWarning(e, "Content texts could not be read; showing the last known ones");
-            var fallback = (_kept ?? new Snapshot(new Dictionary<string, string>(), new Dictionary<string, ContentTexts>(),
-                new Dictionary<string, string>(), default)) with { Until = Clock.GetUtcNow() + TimeSpan.FromSeconds(5) };
-            _kept = fallback;
+            var fallback = _kept.Value ?? new Snapshot(new Dictionary<string, string>(), new Dictionary<string, ContentTexts>(),
+                new Dictionary<string, string>());
+            _kept.Keep(fallback, TimeSpan.FromSeconds(5));
             return fallback;
         }
     }

@@ -14,11 +14,7 @@ public sealed class OperatorRepository(
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(15);
 
-    private sealed record Kept(OperatorDetails Details, DateTimeOffset Until);
-
-    private Kept? _kept; // replaced whole
-
-    private TimeProvider Clock => clock ?? TimeProvider.System;
+    private readonly KeptInMemory<OperatorDetails> _kept = new(clock ?? TimeProvider.System);
 
     /// <summary>The details from configuration alone, as shown before any admin edit.</summary>
     public OperatorDetails Defaults
@@ -34,30 +30,7 @@ public sealed class OperatorRepository(
 
     /// <summary>The details, from memory: once they are older than <see cref="KeptFor"/> they are re-read in the background while
     /// the page goes on with the ones it has (a footer never waits for a busy pool). Only the very first call reads in line.</summary>
-    public async Task<OperatorDetails> CurrentAsync(CancellationToken ct = default)
-    {
-        if (_kept is { } kept)
-        {
-            if (kept.Until <= Clock.GetUtcNow() && Interlocked.Exchange(ref _refreshing, 1) == 0)
-            {
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await ReadAsync(CancellationToken.None);
-                    }
-                    finally
-                    {
-                        Volatile.Write(ref _refreshing, 0);
-                    }
-                }, CancellationToken.None);
-            }
-            return kept.Details;
-        }
-        return await ReadAsync(ct);
-    }
-
-    private int _refreshing;
+    public Task<OperatorDetails> CurrentAsync(CancellationToken ct = default) => _kept.GetAsync(ReadAsync, ct);
 
     /// <summary>The details with the pier address, opening hours and cancellation policy in <paramref name="language"/> where the
     /// admins gave them (the others as they are).
@@ -88,14 +61,14 @@ public sealed class OperatorRepository(
                 from operator_details where id = 1
                 """, cancellationToken: ct));
             var details = row?.Details ?? Defaults;
-            _kept = new Kept(details, Clock.GetUtcNow() + KeptFor);
+            _kept.Keep(details, KeptFor);
             return details;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             log.LogWarning(e, "Operator details could not be read; showing the last known ones");
-            var fallback = _kept?.Details ?? Defaults;
-            _kept = new Kept(fallback, Clock.GetUtcNow() + TimeSpan.FromSeconds(5));
+            var fallback = _kept.Value ?? Defaults;
+            _kept.Keep(fallback, TimeSpan.FromSeconds(5));
             return fallback;
         }
     }
@@ -115,7 +88,7 @@ public sealed class OperatorRepository(
             details.Name, details.Phone, details.Email, details.PierAddress, details.MapUrl, details.OpeningHours,
             Minutes = (int)details.ArriveBefore.TotalMinutes, details.CancellationPolicy, changedBy,
         }, cancellationToken: ct));
-        _kept = new Kept(details, Clock.GetUtcNow() + KeptFor);
+        _kept.Keep(details, KeptFor);
     }
 
     private static string Hours(TimeSpan span) =>

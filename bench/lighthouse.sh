@@ -32,13 +32,8 @@ APP_PORT="$(free_port)"
 APP_PID=""
 cleanup() {
   local rc=$?
-  if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
-    kill "$APP_PID" 2>/dev/null || true
-    wait "$APP_PID" 2>/dev/null || true
-  fi
-  if [ -f "$PGDATA_DIR/postmaster.pid" ]; then
-    run_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
+  stop_pids "$APP_PID"
+  stop_scratch_pg "$PG_BIN" "$PGDATA_DIR"
   if [ "${BENCH_KEEP:-0}" = "1" ] || [ "$rc" -ne 0 ]; then
     log "Kept $WORK"
   else
@@ -57,13 +52,7 @@ dotnet build JkBoats.Web/JkBoats.Web.csproj -c Release -v quiet -nologo >"$WORK/
 APP_DLL="$JKB_REPO_ROOT/JkBoats.Web/bin/Release/net10.0/JkBoats.Web.dll"
 
 log "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
-mkdir -p "$PGDATA_DIR"
-is_root && chown -R postgres:postgres "$WORK"
-run_as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1 \
-  || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
-run_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$WORK/pg.log" -w -t 60 start \
-  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $WORK" >/dev/null || { tail -n 30 "$WORK/pg.log" >&2; die "PostgreSQL did not start"; }
-"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres -E UTF8 -T template0 jkboats
+start_scratch_pg "$PG_BIN" "$WORK" "$PGDATA_DIR" "$PG_PORT"
 
 log "Starting the app in demo mode on 127.0.0.1:$APP_PORT"
 (cd "$JKB_REPO_ROOT/JkBoats.Web" && exec env \

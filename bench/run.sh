@@ -51,16 +51,8 @@ APP2_LOG="$WORK/app2.log"
 
 cleanup() {
   local rc=$?
-  local pid
-  for pid in "$APP_PID" "$APP2_PID"; do
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
-  if [ -f "$PGDATA_DIR/postmaster.pid" ]; then
-    run_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
+  stop_pids "$APP_PID" "$APP2_PID"
+  stop_scratch_pg "$PG_BIN" "$PGDATA_DIR"
   if [ "${BENCH_KEEP:-0}" = "1" ] || [ "$rc" -ne 0 ]; then
     log "Kept $WORK (app log: $APP_LOG)"
   else
@@ -75,17 +67,10 @@ APP_DLL="$JKB_REPO_ROOT/JkBoats.Web/bin/Release/net10.0/JkBoats.Web.dll"
 [ -f "$APP_DLL" ] || die "$APP_DLL not found after the build"
 
 log "Starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (durable: fsync and synchronous_commit on)"
-mkdir -p "$PGDATA_DIR"
-is_root && chown -R postgres:postgres "$WORK"
-run_as_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1 \
-  || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
-run_as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$WORK/pg.log" -w -t 60 start -o "$(printf '%s ' \
-  "-p $PG_PORT" "-c listen_addresses=127.0.0.1" "-k $WORK" \
-  "-c max_connections=300" "-c shared_buffers=256MB" "-c max_wal_size=4GB" "-c checkpoint_timeout=30min" \
-  "-c timezone=UTC")" >/dev/null || { tail -n 30 "$WORK/pg.log" >&2; die "PostgreSQL did not start"; }
+start_scratch_pg "$PG_BIN" "$WORK" "$PGDATA_DIR" "$PG_PORT" \
+  -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=30min -c timezone=UTC
 "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -tAq -c "show fsync" | grep -qx on || die "fsync is off"
 "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -tAq -c "show synchronous_commit" | grep -qx on || die "synchronous_commit is off"
-"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres -E UTF8 -T template0 jkboats
 
 psql_db() { PGTZ=UTC "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d jkboats -X -q -v ON_ERROR_STOP=1 "$@"; }
 sql_value() { psql_db -tA -c "$1"; }

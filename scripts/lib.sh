@@ -132,3 +132,35 @@ run_as_pg() {
     "$@"
   fi
 }
+
+# start_scratch_pg PG_BIN WORK PGDATA PORT [-c name=value ...] : a throwaway cluster on loopback with a database "jkboats",
+# its socket and log (pg.log) in WORK; extra server settings are passed through. Dies with the log's tail if it fails.
+start_scratch_pg() {
+  local pg_bin="$1" work="$2" pgdata="$3" port="$4"
+  shift 4
+  mkdir -p "$pgdata"
+  is_root && chown -R postgres:postgres "$work"
+  run_as_pg "$pg_bin/initdb" -D "$pgdata" -A trust -U postgres -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
+    || { cat "$work/initdb.log" >&2; die "initdb failed"; }
+  run_as_pg "$pg_bin/pg_ctl" -D "$pgdata" -l "$work/pg.log" -w -t 60 start \
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $work $*" >/dev/null || { tail -n 30 "$work/pg.log" >&2; die "PostgreSQL did not start"; }
+  "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres -E UTF8 -T template0 jkboats
+}
+
+# stop_scratch_pg PG_BIN PGDATA : stops a cluster start_scratch_pg started (immediately: it is thrown away), if it runs.
+stop_scratch_pg() {
+  if [ -f "$2/postmaster.pid" ]; then
+    run_as_pg "$1/pg_ctl" -D "$2" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+# stop_pids PID... : stops each of these (empty or gone ones are skipped) and waits for it.
+stop_pids() {
+  local pid
+  for pid in "$@"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+}

@@ -1,4 +1,5 @@
 using System.Net;
+using JkBoats.Data;
 using JkBoats.Data.Staff;
 using JkBoats.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -31,7 +32,9 @@ public sealed class FragmentVaryTests : IAsyncLifetime
     {
         var departure = await _data.CreateDepartureAsync(departureTime: DateTime.UtcNow.AddHours(3));
         var agent = await StaffSession.SignInAsync(_app, _db, StaffRoles.Agent);
-        var board = await agent.GetDocumentAsync($"/staff/board?date={DateTime.UtcNow:yyyy-MM-dd}");
+        // The departure's own operator day, not today's UTC date: three hours on can be tomorrow (CI failed on this after 21:00 UTC).
+        var day = _app.Services.GetRequiredService<OperatorCalendar>().ToLocal(departure.DepartureTime);
+        var board = await agent.GetDocumentAsync($"/staff/board?date={day:yyyy-MM-dd}");
         var poll = board.QuerySelector("#board")!.GetAttribute("hx-get")!;
 
         using var fragment = await GetAsync(agent.Http, poll, htmx: true);

@@ -1,8 +1,10 @@
 using System.Net;
 using Dapper;
+using JkBoats.Data;
 using JkBoats.Data.Staff;
 using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JkBoats.Tests.Staff;
 
@@ -15,7 +17,9 @@ public sealed class FrontDeskTests(AppFixture fixture)
         var departure = await fixture.Data.CreateDepartureAsync(capacity: 12, departureTime: DateTime.UtcNow.AddHours(2));
         var agent = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Agent);
 
-        var board = await agent.GetDocumentAsync($"/staff/board?date={DateTime.UtcNow:yyyy-MM-dd}");
+        // The departure's own operator day: two hours on is tomorrow late in the evening.
+        var day = fixture.App.Services.GetRequiredService<OperatorCalendar>().ToLocal(departure.DepartureTime);
+        var board = await agent.GetDocumentAsync($"/staff/board?date={day:yyyy-MM-dd}");
         var row = board.QuerySelector($"tr[data-departure-id='{departure.DepartureId}']");
         Assert.NotNull(row);
         Assert.Equal("12", row.QuerySelector("[data-field='available']")!.TextContent.Trim());

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using JkBoats.Data;
 using JkBoats.Data.Demo;
 using JkBoats.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public AppFixture Site { get; } = new();
 
+    /// <summary>The operator day the demo data was laid out from: its days count from here, even once the clock has passed midnight.</summary>
+    public DateOnly SeededOn { get; private set; }
+
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium is not running.");
 
     public string ScreenshotDirectory { get; } = Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
@@ -47,6 +51,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Site.InitializeAsync();
+        SeededOn = Site.App.Services.GetRequiredService<OperatorCalendar>().Today;
         await Site.App.Services.GetRequiredService<DemoData>().SeedAsync(CancellationToken.None);
         Directory.CreateDirectory(ScreenshotDirectory);
         Console.WriteLine($"Browser test screenshots: {ScreenshotDirectory}");

@@ -1,9 +1,11 @@
 using Dapper;
 using Deque.AxeCore.Playwright;
+using JkBoats.Data;
 using JkBoats.Data.Staff;
 using JkBoats.Tests.Api;
 using JkBoats.Tests.Infrastructure;
 using JkBoats.Tests.Staff;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Npgsql;
 
@@ -23,7 +25,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         var connectionString = await SharedPostgres.CreateMigratedDatabaseAsync("jkboats_dashboard");
         _db = NpgsqlDataSource.Create(connectionString);
-        _app = new JkBoatsApp(connectionString);
+        // An operator for whom it is about noon: three departures later today exist at any hour the suite runs.
+        _app = new JkBoatsApp(connectionString, new Dictionary<string, string?> { ["JkBoats:TimeZone"] = TimeOfDay.NoonZone() });
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -69,7 +72,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         var data = new TestData(_db);
         var now = DateTime.UtcNow;
-        var laterToday = now.Date.AddHours(23).AddMinutes(30) > now ? now.Date.AddHours(23).AddMinutes(30) : now.AddMinutes(10);
+        var calendar = _app.Services.GetRequiredService<OperatorCalendar>();
+        var laterToday = calendar.LocalToUtc(calendar.Today.ToDateTime(new TimeOnly(23, 30)));
         var today = new[]
         {
             await data.CreateDepartureAsync(capacity: 12, departureTime: laterToday.AddMinutes(-20), destination: "Hydra"),

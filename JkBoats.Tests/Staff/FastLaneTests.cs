@@ -1,9 +1,11 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using Dapper;
+using JkBoats.Data;
 using JkBoats.Data.Staff;
 using JkBoats.Tests.Infrastructure;
 using JkBoats.Web.Pages.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace JkBoats.Tests.Staff;
@@ -178,12 +180,14 @@ public sealed class FastLaneTests(AppFixture fixture)
     [Fact]
     public async Task The_schedule_shows_todays_departed_trip_as_departed_and_a_later_one_as_scheduled()
     {
+        await TimeOfDay.AwayFromMidnightAsync(TimeSpan.FromMinutes(1)); // today's schedule, read after the update
         var gone = await fixture.Data.CreateDepartureAsync(departureTime: DateTime.UtcNow.AddHours(2));
+        var calendar = fixture.App.Services.GetRequiredService<OperatorCalendar>();
         await using (var connection = await fixture.Db.OpenConnectionAsync())
         {
-            // Left a moment ago, still today (the tests' operator keeps UTC).
-            await connection.ExecuteAsync("update departures set departure_time = greatest(now() - interval '1 minute', date_trunc('day', now())) where id = @id",
-                new { id = gone.DepartureId });
+            // Left a moment ago, still the operator's today (not the database session's date_trunc, whose zone is the server's).
+            await connection.ExecuteAsync("update departures set departure_time = greatest(now() - interval '1 minute', @startOfToday) where id = @id",
+                new { id = gone.DepartureId, startOfToday = calendar.StartOfDayUtc(calendar.Today) });
         }
         var soon = await fixture.Data.AddDepartureAsync(gone, DateTime.UtcNow.AddDays(2));
         var admin = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Admin);
@@ -199,9 +203,10 @@ public sealed class FastLaneTests(AppFixture fixture)
     [Fact]
     public async Task The_add_departure_form_is_today_at_nine_and_resets_to_it_after_adding_one()
     {
+        await TimeOfDay.AwayFromMidnightAsync(TimeSpan.FromMinutes(1)); // "today" is read here and by two pages
         var admin = await StaffSession.SignInAsync(fixture.App, fixture.Db, StaffRoles.Admin);
         var boat = (await fixture.Data.CreateDepartureAsync()).BoatId.ToString();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow); // the tests' operator keeps UTC
+        var today = fixture.App.Services.GetRequiredService<OperatorCalendar>().Today;
 
         var fresh = await admin.GetDocumentAsync("/staff/admin/departures");
         Assert.Equal((today.ToString("yyyy-MM-dd"), "09:00"), (Value(fresh, "#date"), Value(fresh, "#time")));

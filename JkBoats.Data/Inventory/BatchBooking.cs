@@ -117,7 +117,8 @@ internal static class BatchBooking
             {
                 available[departureId] -= seats;
                 availablePersons[departureId] -= passengers.Count;
-                accepted.Add(new NewBooking(i, departureId, Guid.NewGuid(), ConfirmationCode.New(), Guid.NewGuid(), passengers));
+                // Time-ordered ids (UUID v7): new bookings and customers land at the right edge of their indexes, not on a random page each.
+                accepted.Add(new NewBooking(i, departureId, Guid.CreateVersion7(), ConfirmationCode.New(), Guid.CreateVersion7(), passengers));
             }
         }
         if (accepted.Count == 0)

@@ -104,7 +104,7 @@ public sealed partial class SeatInventory
                 insert into waitlist_fares (entry_id, fare_type_id, count)
                 select @id, f.fare_type_id, f.count from unnest(@fareIds, @counts) as f(fare_type_id, count) where f.count > 0;
                 """;
-            var id = Guid.NewGuid();
+            var id = Guid.CreateVersion7();
             var party = join.Fares.Where(f => f.Value > 0).ToList();
             await scope.Connection.ExecuteAsync(scope.Command(insert, new
             {

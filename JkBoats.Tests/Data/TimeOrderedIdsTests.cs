@@ -42,8 +42,14 @@ public sealed class TimeOrderedIdsTests(AppFixture fixture)
         var customerId = await connection.ExecuteScalarAsync<Guid>("select customer_id from bookings where id = @bookingId", new { bookingId });
         var passengerIds = (await connection.QueryAsync<Guid>("select id from passengers where booking_id = @bookingId", new { bookingId })).AsList();
         var emailIds = (await connection.QueryAsync<Guid>("select id from email_outbox where booking_id = @bookingId", new { bookingId })).AsList();
+        // A payment with its history line, as every payment has (the invariant watchdog checks the two agree).
         var paymentId = await connection.ExecuteScalarAsync<Guid>("""
-            insert into payments (booking_id, kind, method, amount, taken_by) values (@bookingId, 'payment', 'cash', 5, 'test') returning id
+            with paid as (
+                insert into payments (booking_id, kind, method, amount, taken_by) values (@bookingId, 'payment', 'cash', 5, 'test') returning id
+            ), history as (
+                insert into booking_events (booking_id, kind, actor, summary) values (@bookingId, 'paid', 'test', 'Paid 5.00 by cash')
+            )
+            select id from paid
             """, new { bookingId });
         var afterPayment = DateTime.UtcNow;
 

@@ -104,6 +104,12 @@ public sealed class PaymentStormTests(ITestOutputHelper output) : IAsyncLifetime
         {
             bookings.Add(await BookAsync(departure.DepartureId, 3));
         }
+        // The eight unlocked payments of the first booking all read its balance before any of them writes (a rendezvous: the 20 ms sleep
+        // alone let the payments run one after another on a loaded machine once, and the control then showed the checks nothing).
+        // Only that booking's: the test's pool (24 connections) could not hold every payer waiting at once.
+        const int payers = 64 / 8;
+        var read = 0;
+        var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await Task.WhenAll(Enumerable.Range(0, 64).Select(async i =>
         {
             await Task.Yield();
@@ -116,6 +122,14 @@ public sealed class PaymentStormTests(ITestOutputHelper output) : IAsyncLifetime
             await using var connection = await _db.OpenConnectionAsync();
             var (status, paid) = await connection.QuerySingleAsync<(string, decimal)>(
                 "select status, coalesce((select sum(amount) from payments where booking_id = @id and kind = 'payment'), 0) from bookings where id = @id", new { id });
+            if (i % bookings.Count == 0)
+            {
+                if (Interlocked.Increment(ref read) == payers)
+                {
+                    allRead.SetResult();
+                }
+                await allRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
             await Task.Delay(20); // the desk's work between reading the balance and writing the payment
             if (status == StatusSql.Confirmed && paid + 20m <= total)
             {

@@ -101,8 +101,7 @@ public sealed class PassengerChangeStormTests(ITestOutputHelper output) : IAsync
         // Each family's second passenger is removed by exactly one of its two racing tasks, so ten removals reach the read. They all read
         // before any writes (a rendezvous, not a sleep: under load a 5 ms window alone let the removals run one after another and the
         // control passed nothing to the check, as it did once in CI).
-        var read = 0;
-        var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allRead = new Rendezvous(families.Count);
         await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
         {
             await Task.Yield();
@@ -120,11 +119,7 @@ public sealed class PassengerChangeStormTests(ITestOutputHelper output) : IAsync
             await connection.ExecuteAsync("update bookings set seats_booked = seats_booked - 1, persons = persons - 1 where id = @family", new { family });
             var (available, availablePersons) = await connection.QuerySingleAsync<(int, int)>(
                 "select available_seats, available_persons from departures where id = @DepartureId", new { departure.DepartureId });
-            if (Interlocked.Increment(ref read) == families.Count)
-            {
-                allRead.SetResult();
-            }
-            await allRead.Task.WaitAsync(TimeSpan.FromSeconds(30)); // app work between the read and the write, as in every unlocked design
+            await allRead.ArriveAsync(); // app work between the read and the write, as in every unlocked design
             await connection.ExecuteAsync("update departures set available_seats = @seats, available_persons = @persons where id = @DepartureId",
                 new { seats = available + 1, persons = availablePersons + 1, departure.DepartureId });
         }));

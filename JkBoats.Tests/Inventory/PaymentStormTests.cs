@@ -108,8 +108,7 @@ public sealed class PaymentStormTests(ITestOutputHelper output) : IAsyncLifetime
         // alone let the payments run one after another on a loaded machine once, and the control then showed the checks nothing).
         // Only that booking's: the test's pool (24 connections) could not hold every payer waiting at once.
         const int payers = 64 / 8;
-        var read = 0;
-        var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allRead = new Rendezvous(payers);
         await Task.WhenAll(Enumerable.Range(0, 64).Select(async i =>
         {
             await Task.Yield();
@@ -124,11 +123,7 @@ public sealed class PaymentStormTests(ITestOutputHelper output) : IAsyncLifetime
                 "select status, coalesce((select sum(amount) from payments where booking_id = @id and kind = 'payment'), 0) from bookings where id = @id", new { id });
             if (i % bookings.Count == 0)
             {
-                if (Interlocked.Increment(ref read) == payers)
-                {
-                    allRead.SetResult();
-                }
-                await allRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                await allRead.ArriveAsync();
             }
             await Task.Delay(20); // the desk's work between reading the balance and writing the payment
             if (status == StatusSql.Confirmed && paid + 20m <= total)

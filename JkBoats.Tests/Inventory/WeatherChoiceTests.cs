@@ -222,8 +222,7 @@ public sealed class WeatherChoiceTests(ITestOutputHelper output) : IAsyncLifetim
         await PlanAsync(storm.DepartureId, [alternative.DepartureId]);
         // The twenty unlocked moves all read before any of them writes (a rendezvous: a sleep alone can let them run one after
         // another on a loaded machine, and then the control shows the check nothing).
-        var read = 0;
-        var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allRead = new Rendezvous(bookings.Count);
         await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
         {
             await Task.Yield();
@@ -235,11 +234,7 @@ public sealed class WeatherChoiceTests(ITestOutputHelper output) : IAsyncLifetim
             }
             await using var connection = await _db.OpenConnectionAsync();
             var available = await connection.ExecuteScalarAsync<int>("select available_seats from departures where id = @DepartureId", new { alternative.DepartureId });
-            if (Interlocked.Increment(ref read) == bookings.Count)
-            {
-                allRead.SetResult();
-            }
-            await allRead.Task.WaitAsync(TimeSpan.FromSeconds(30)); // app work between the read and the write, as in every unlocked design
+            await allRead.ArriveAsync(); // app work between the read and the write, as in every unlocked design
             await connection.ExecuteAsync("""
                 update bookings set departure_id = @target where id = @booking;
                 update weather_choices set state = 'moved', chosen_departure_id = @target, decided_at = now() where booking_id = @booking;

@@ -9,18 +9,18 @@ namespace JkBoats.Data.Inventory;
 /// <summary>One transaction for a batch of booking requests on one departure or several, in three round trips: (1) the timeouts, earlier bookings
 /// with the same idempotency keys and the departures' locks (ascending id); (2) the customers, bookings, emails and seats of all accepted requests,
 /// in one statement; (3) commit. Each request is all-or-nothing with its own answer, decided per departure in arrival order as if the requests
-/// had run one after another. A batch of several departures does not wait for a departure other work holds (SKIP LOCKED): that departure's
+/// had run one after another. Unless told to wait, a batch does not wait for a departure other work holds (SKIP LOCKED): that departure's
 /// requests are answered null, to be decided again in a batch of their own that waits, so one stuck departure cannot hold up the rest.</summary>
 internal static class BatchBooking
 {
     private static readonly IReadOnlyDictionary<string, LockedFare> NoFares = new Dictionary<string, LockedFare>();
 
+    /// <param name="waitForLocks">Wait for departures other work holds (within the lock budget) instead of skipping them.</param>
     /// <param name="beforeCommit">Runs in the transaction after the accepted bookings are written (given their ids), before the commit.</param>
     public static async Task<BookingOutcome?[]> DecideAsync(
-        LockScope scope, IReadOnlyList<PendingBooking> batch, DateTime nowUtc, ILogger log, Func<IReadOnlyList<Guid>, Task>? beforeCommit = null)
+        LockScope scope, IReadOnlyList<PendingBooking> batch, DateTime nowUtc, ILogger log, bool waitForLocks, Func<IReadOnlyList<Guid>, Task>? beforeCommit = null)
     {
         var departureIds = batch.Select(p => p.DepartureId).Distinct().Order().ToArray();
-        var shared = departureIds.Length > 1;
         var prepare = LockScope.SetTimeouts + """
 
             select bk.id as booking_id, bk.confirmation_code, bk.status, bk.departure_id, b.name as boat_name,
@@ -44,7 +44,7 @@ internal static class BatchBooking
             where d.id = any(@DepartureIds)
             order by d.id
             for no key update of d
-            """ + (shared ? " skip locked" : "") + """
+            """ + (waitForLocks ? "" : " skip locked") + """
             ;
 
             select d.id as departure_id, f.id as fare_type_id, f.code, f.name, f.takes_seat, coalesce(df.price, d.price_per_seat) as price

@@ -8,8 +8,9 @@ internal sealed record PendingBooking(BookingCommand Command, string Fingerprint
 
     public Guid DepartureId => Command.Booking.DepartureId;
 
-    /// <summary>Its departure was locked by other work (not a booking batch of this process) when a shared batch skipped it: it is
-    /// decided next in a batch of its own departure that waits for the lock, so one stuck departure never holds up the others.</summary>
+    /// <summary>Its departure was locked by other work (not a booking batch of this process) when a lane's batch skipped it: it is
+    /// decided in a batch of its own departure that waits for the lock, on a lane of its own, so one stuck departure never holds up
+    /// the others.</summary>
     public bool Alone { get; set; }
 }
 
@@ -18,15 +19,19 @@ internal sealed record PendingBooking(BookingCommand Command, string Fingerprint
 /// deciding, in arrival order, for as many departures as fit. A hot departure then pays one lock wait and one commit per batch,
 /// and requests spread over many departures share a commit (one WAL flush) instead of paying one each. No two lanes ever hold
 /// the same departure, so they never wait on each other. A second request with an idempotency key already in the batch is
-/// answered after the first, as if it had come next.</summary>
-/// <param name="decideBatch">Decides a batch in one transaction; returns the requests it skipped because their departure was
-/// locked by other work (they are decided again, alone).</param>
+/// answered after the first, as if it had come next.
+/// <para>A lane's batch never waits for a departure other work holds (the batch skips it); the skipped requests are decided in a
+/// batch of their departure alone that waits for the lock, on a lane of its own (at most <c>lanes</c> of those too), so a stuck
+/// departure holds up neither the lanes nor the requests for other departures queued behind it.</para></summary>
+/// <param name="decideBatch">Decides a batch in one transaction (waiting for its departure's lock when the batch is
+/// <see cref="PendingBooking.Alone"/>, skipping departures other work holds otherwise); returns the requests it skipped.</param>
 internal sealed class BookingQueue(Func<IReadOnlyList<PendingBooking>, Task<IReadOnlyList<PendingBooking>>> decideBatch, Func<int> maxBatch, Func<int> maxLanes)
 {
     private readonly object _gate = new();
     private readonly LinkedList<PendingBooking> _waiting = new();
     private readonly HashSet<Guid> _deciding = [];
     private int _lanes;
+    private int _aloneLanes;
 
     public void Enqueue(PendingBooking pending) => Enqueue([pending], first: false);
 
@@ -48,54 +53,73 @@ internal sealed class BookingQueue(Func<IReadOnlyList<PendingBooking>, Task<IRea
                     _waiting.AddLast(pending);
                 }
             }
-            if (_lanes >= Math.Max(1, maxLanes()) || !HasWorkLocked())
-            {
-                return;
-            }
-            _lanes++;
         }
-        _ = Task.Run(LaneAsync);
+        StartLanes();
     }
 
-    private bool HasWorkLocked()
+    /// <summary>Starts a lane of each kind that has work waiting for a free departure and room for one more lane.</summary>
+    private void StartLanes()
     {
-        for (var node = _waiting.First; node is not null; node = node.Next)
+        bool lane, aloneLane;
+        lock (_gate)
+        {
+            var limit = Math.Max(1, maxLanes());
+            var (work, aloneWork) = WorkLocked();
+            lane = work && _lanes < limit;
+            aloneLane = aloneWork && _aloneLanes < limit;
+            _lanes += lane ? 1 : 0;
+            _aloneLanes += aloneLane ? 1 : 0;
+        }
+        if (lane)
+        {
+            _ = Task.Run(() => LaneAsync(alone: false));
+        }
+        if (aloneLane)
+        {
+            _ = Task.Run(() => LaneAsync(alone: true));
+        }
+    }
+
+    /// <summary>Whether a request waits for a free departure: one to be decided in a lane's batch, one to be decided alone.</summary>
+    private (bool Work, bool AloneWork) WorkLocked()
+    {
+        var (work, aloneWork) = (false, false);
+        for (var node = _waiting.First; node is not null && !(work && aloneWork); node = node.Next)
         {
             if (!_deciding.Contains(node.Value.DepartureId))
             {
-                return true;
+                work |= !node.Value.Alone;
+                aloneWork |= node.Value.Alone;
             }
         }
-        return false;
+        return (work, aloneWork);
     }
 
-    /// <summary>The next batch: from the oldest request whose departure is free, every waiting request of free departures in arrival
-    /// order, up to the batch size (a request skipped before gets a batch of its departure alone). Its departures are marked taken.</summary>
-    private List<PendingBooking>? TakeLocked()
+    /// <summary>The next batch of a lane: from the oldest request whose departure is free, every waiting request of free departures
+    /// in arrival order, up to the batch size, leaving out departures with a request to be decided alone. For an alone lane: the
+    /// oldest such request's departure, every request waiting for it. Its departures are marked taken.</summary>
+    private List<PendingBooking>? TakeLocked(bool alone)
     {
         var limit = Math.Max(1, maxBatch());
+        var aloneDepartures = _waiting.Where(p => p.Alone).Select(p => p.DepartureId).ToHashSet();
+        Guid? only = alone ? _waiting.FirstOrDefault(p => p.Alone && !_deciding.Contains(p.DepartureId))?.DepartureId : null;
+        if (alone && only is null)
+        {
+            return null;
+        }
         List<PendingBooking>? batch = null;
-        Guid? alone = null;
         var taken = new HashSet<Guid>();
         for (var node = _waiting.First; node is not null && (batch?.Count ?? 0) < limit;)
         {
             var next = node.Next;
             var pending = node.Value;
             var departure = pending.DepartureId;
-            if (_deciding.Contains(departure) || (alone is { } only && departure != only) || (batch is not null && pending.Alone && !taken.Contains(departure)))
+            if (alone ? departure != only : _deciding.Contains(departure) || aloneDepartures.Contains(departure))
             {
                 node = next;
                 continue;
             }
-            if (batch is null)
-            {
-                batch = [];
-                if (pending.Alone)
-                {
-                    alone = departure;
-                }
-            }
-            pending.Alone = false;
+            batch ??= [];
             batch.Add(pending);
             taken.Add(departure);
             _waiting.Remove(node);
@@ -103,22 +127,33 @@ internal sealed class BookingQueue(Func<IReadOnlyList<PendingBooking>, Task<IRea
         }
         if (batch is not null)
         {
+            foreach (var pending in batch)
+            {
+                pending.Alone = alone;
+            }
             _deciding.UnionWith(taken);
         }
         return batch;
     }
 
-    private async Task LaneAsync()
+    private async Task LaneAsync(bool alone)
     {
         while (true)
         {
             List<PendingBooking>? batch;
             lock (_gate)
             {
-                batch = TakeLocked();
+                batch = TakeLocked(alone);
                 if (batch is null)
                 {
-                    _lanes--;
+                    if (alone)
+                    {
+                        _aloneLanes--;
+                    }
+                    else
+                    {
+                        _lanes--;
+                    }
                     return;
                 }
             }
@@ -144,13 +179,17 @@ internal sealed class BookingQueue(Func<IReadOnlyList<PendingBooking>, Task<IRea
                     }
                 }
             }
+            foreach (var pending in skipped)
+            {
+                pending.Alone = true;
+            }
             if (skipped.Count > 0)
             {
-                foreach (var pending in skipped)
-                {
-                    pending.Alone = true;
-                }
                 Enqueue(skipped, first: true);
+            }
+            else
+            {
+                StartLanes(); // the batch's departures are free again: requests for them may wait for a lane of the other kind
             }
         }
     }

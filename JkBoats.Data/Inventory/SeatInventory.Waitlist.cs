@@ -167,7 +167,7 @@ public sealed partial class SeatInventory
             };
             var pending = new PendingBooking(command, BookingCommand.Fingerprint(command.Booking), _clock.GetTimestamp());
             Guid? bookingId = null;
-            var outcomes = await BatchBooking.DecideAsync(scope, [pending], UtcNow, _log, async ids =>
+            var outcomes = await BatchBooking.DecideAsync(scope, [pending], UtcNow, _log, waitForLocks: true, async ids =>
             {
                 bookingId = ids[0];
                 await scope.Connection.ExecuteAsync(scope.Command(

@@ -57,7 +57,7 @@ public sealed partial class SeatInventory
     {
         var outcomes = await _locked.RunAsync(
             "book",
-            scope => BatchBooking.DecideAsync(scope, batch, UtcNow, _log),
+            scope => BatchBooking.DecideAsync(scope, batch, UtcNow, _log, waitForLocks: batch[0].Alone),
             () => batch.Select(BookingOutcome? (_) => new BookingOutcome.Busy(TimeSpan.FromSeconds(1))).ToArray(),
             CancellationToken.None,
             startedAt: batch.Min(p => p.Started));

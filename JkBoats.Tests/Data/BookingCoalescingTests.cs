@@ -256,4 +256,44 @@ public sealed class BookingCoalescingTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(new SeatState(20, 10, 10, 10), await _data.SeatStateAsync(b.DepartureId));
         Assert.Equal(new SeatState(20, 20, 0, 0), await _data.SeatStateAsync(a.DepartureId));
     }
+
+    [Fact]
+    public async Task While_requests_wait_for_a_departure_other_work_holds_the_only_lane_books_the_other_departures()
+    {
+        // One lane and a long lock budget; departure A is locked by another session. A's requests arrive first and are waiting for
+        // the lock when B's arrive: B's are booked while A's still wait (A's wait is not on the lane), and A's are booked once the
+        // lock is released.
+        var a = await _data.CreateDepartureAsync(capacity: 20);
+        var b = await _data.AddDepartureAsync(a, a.DepartureTime.AddHours(1));
+        var engine = Engine(lanes: 1, lockTimeout: TimeSpan.FromSeconds(60));
+        await using var holder = await _db.OpenConnectionAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        var holderPid = holder.ProcessID;
+        await holder.ExecuteAsync("select 1 from departures where id = @DepartureId for update", new { a.DepartureId }, tx);
+
+        var forA = Enumerable.Range(0, 5).Select(i => engine.BookAsync(Command(a.DepartureId, 1, $"stuck-{i}-{Guid.NewGuid():N}@example.com"), CancellationToken.None)).ToList();
+        await using (var watcher = await _db.OpenConnectionAsync())
+        {
+            var waiting = false;
+            for (var tries = 0; tries < 300 && !waiting; tries++)
+            {
+                waiting = await watcher.ExecuteScalarAsync<bool>(
+                    "select exists (select 1 from pg_stat_activity where @holderPid = any(pg_blocking_pids(pid)))", new { holderPid });
+                await Task.Delay(waiting ? 0 : 20);
+            }
+            Assert.True(waiting, "no booking waited for departure A's lock");
+        }
+        var forB = Enumerable.Range(0, 5).Select(i => engine.BookAsync(Command(b.DepartureId, 1, $"free-{i}-{Guid.NewGuid():N}@example.com"), CancellationToken.None)).ToList();
+
+        var all = Task.WhenAll(forB);
+        var first = await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(20)));
+        var bookedMeanwhile = first == all && forA.All(t => !t.IsCompleted);
+        await tx.RollbackAsync();
+        Assert.True(bookedMeanwhile, "departure B's requests waited behind the requests for the locked departure A");
+        Assert.All(await all, o => Assert.IsType<BookingOutcome.Confirmed>(o));
+        Assert.All(await Task.WhenAll(forA), o => Assert.IsType<BookingOutcome.Confirmed>(o));
+        Assert.Equal(new SeatState(20, 15, 5, 5), await _data.SeatStateAsync(b.DepartureId));
+        Assert.Equal(new SeatState(20, 15, 5, 5), await _data.SeatStateAsync(a.DepartureId));
+        Assert.Empty(await _data.InvariantViolationsAsync());
+    }
 }

@@ -21,7 +21,7 @@ internal static class BatchBooking
         LockScope scope, IReadOnlyList<PendingBooking> batch, DateTime nowUtc, ILogger log, bool waitForLocks, Func<IReadOnlyList<Guid>, Task>? beforeCommit = null)
     {
         var departureIds = batch.Select(p => p.DepartureId).Distinct().Order().ToArray();
-        var prepare = LockScope.SetTimeouts + """
+        var prepare = LockScope.SetTimeoutsAndGenericPlans + """
 
             select bk.id as booking_id, bk.confirmation_code, bk.status, bk.departure_id, b.name as boat_name,
                    d.departure_time, d.destination, bk.seats_booked, bk.total_price, bk.email, bk.full_name,

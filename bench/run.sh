@@ -8,6 +8,7 @@
 #   BENCH_KEEP=1 ./bench/run.sh    leave the cluster folder behind for a look afterwards
 #   BENCH_ONLY="hot pg_hot64" ./bench/run.sh   only these runs (names as in the table's first column)
 #   BENCH_SCALE=10 ./bench/run.sh  ten times the data set (1, 3 or 10; default 1)
+#   BENCH_SHARED_BUFFERS=2GB ./bench/run.sh   PostgreSQL's shared_buffers (default 256MB)
 #   BENCH_HOLD=1 ./bench/run.sh    set up the database and both apps, then wait there for profiling by hand
 #
 # Two app processes run on the one database: "app" (the listing cache on, as deployed) serves every run but
@@ -24,6 +25,8 @@ WARMUP="${BENCH_WARMUP:-8}"
 LISTING_WARMUP="${BENCH_LISTING_WARMUP:-40}"
 ONLY="${BENCH_ONLY:-}"
 SCALE="${BENCH_SCALE:-1}"
+SHARED_BUFFERS="${BENCH_SHARED_BUFFERS:-256MB}"
+[[ "$SHARED_BUFFERS" =~ ^[0-9]+(kB|MB|GB)$ ]] || { echo "BENCH_SHARED_BUFFERS must be a size like 256MB or 2GB (was '$SHARED_BUFFERS')" >&2; exit 2; }
 case "$SCALE" in 1|3|10) ;; *) echo "BENCH_SCALE must be 1, 3 or 10 (was '$SCALE')" >&2; exit 2 ;; esac
 CUSTOMERS=$((100000 * SCALE))
 BENCH_DIR="$JKB_REPO_ROOT/bench"
@@ -68,7 +71,7 @@ APP_DLL="$JKB_REPO_ROOT/JkBoats.Web/bin/Release/net10.0/JkBoats.Web.dll"
 
 log "Starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (durable: fsync and synchronous_commit on)"
 start_scratch_pg "$PG_BIN" "$WORK" "$PGDATA_DIR" "$PG_PORT" \
-  -c max_connections=300 -c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=30min -c timezone=UTC
+  -c max_connections=300 -c shared_buffers="$SHARED_BUFFERS" -c max_wal_size=4GB -c checkpoint_timeout=30min -c timezone=UTC
 "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -tAq -c "show fsync" | grep -qx on || die "fsync is off"
 "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -X -tAq -c "show synchronous_commit" | grep -qx on || die "synchronous_commit is off"
 
@@ -307,7 +310,7 @@ REPORT="$WORK/report.md"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)."
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine makes numbers noisy; compare ratios within one run)."
-  echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo ' + uncommitted changes'), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on), .NET $(dotnet --version)."
+  echo "Commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo ' + uncommitted changes'), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (fsync on, synchronous_commit on, shared_buffers $SHARED_BUFFERS), .NET $(dotnet --version)."
   echo "Data at scale $SCALE: $DATA_SET."
   echo "Each run ${DURATION}s; wrk -t2; pgbench -M prepared -j 2. Listing: $LISTING_PATH ($LISTING_BYTES bytes), static page $STATIC_BYTES bytes, API: $API_PATH."
   echo
@@ -323,8 +326,8 @@ REPORT="$WORK/report.md"
 } >"$REPORT"
 JSON="$WORK/report.json"
 {
-  printf '{"stamp":"%s","scale":%s,"commit":"%s","duration_s":%s,"cores":%s,"load_average":"%s","peak_memory_mb":%s,"second_process_peak_memory_mb":%s,\n' \
-    "$STAMP" "$SCALE" "$(git rev-parse --short HEAD)" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  printf '{"stamp":"%s","scale":%s,"shared_buffers":"%s","commit":"%s","duration_s":%s,"cores":%s,"load_average":"%s","peak_memory_mb":%s,"second_process_peak_memory_mb":%s,\n' \
+    "$STAMP" "$SCALE" "$SHARED_BUFFERS" "$(git rev-parse --short HEAD)" "$DURATION" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
     "$((${PEAK_RSS_KB:-0} / 1024))" "$((${PEAK2_RSS_KB:-0} / 1024))"
   printf ' "runs":[\n  %s\n ],\n' "$(IFS=$'\n'; printf '%s' "${JSON_RUNS[*]}" | sed ':a;N;$!ba;s/\n/,\n  /g')"
   printf ' "targets":[\n  %s\n ]}\n' "$(IFS=$'\n'; printf '%s' "${JSON_CHECKS[*]}" | sed ':a;N;$!ba;s/\n/,\n  /g')"

@@ -106,10 +106,13 @@ LISTING_DAY="$(date -u -d tomorrow +%Y-%m-%d)"
 LISTING_PATH="/?destination=Hydra&date=$LISTING_DAY"
 
 # The plans of the hot paths' queries on this data set, beside the results (docs/performance.md quotes them at 1x and 10x).
+# A held run (BENCH_HOLD=1) writes no results, so its plans stay in its work folder instead of beside them.
 mkdir -p "$RESULTS_DIR"
+PLANS_FILE="$RESULTS_DIR/$STAMP-plans.txt"
+[ "${BENCH_HOLD:-0}" = "1" ] && PLANS_FILE="$WORK/plans.txt"
 psql_db -v day_from="$LISTING_DAY 00:00+00" -v day_to="$(date -u -d "$LISTING_DAY + 1 day" +%Y-%m-%d) 00:00+00" \
   -v departure="$(head -n 1 "$WORK/spread.ids")" -v code="$(sql_value "select confirmation_code from bookings order by id limit 1")" \
-  -f "$BENCH_DIR/sql/plans.sql" >"$RESULTS_DIR/$STAMP-plans.txt" 2>&1 || log "Query plans could not be written (see $RESULTS_DIR/$STAMP-plans.txt)"
+  -f "$BENCH_DIR/sql/plans.sql" >"$PLANS_FILE" 2>&1 || log "Query plans could not be written (see $PLANS_FILE)"
 
 # start_app PORT LOG [ENV=VALUE...] : the build output on loopback; prints its pid.
 start_app() {
